@@ -1,0 +1,179 @@
+"""Users log in with their e-mail address and have exactly one role.
+
+Staff belong to one municipality and see only its data. Caseworkers and team leads
+also belong to a team; partners to an organisation. The database enforces this.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    CASEWORKER = "caseworker", _("Caseworker")
+    TEAM_LEAD = "team_lead", _("Team lead")
+    PARTNER = "partner", _("Partner")
+    PILOT_OWNER = "pilot_owner", _("Pilot owner")
+    ALDERMAN = "alderman", _("Alderman or manager")
+    FUNCTIONAL_ADMIN = "functional_admin", _("Functional administrator")
+
+
+STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
+TEAM_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_LEAD})
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def visible_to(self, user: User) -> UserQuerySet:
+        """Accounts a user may see: their own, and staff of their scope."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.role == Role.FUNCTIONAL_ADMIN:
+            return self.filter(municipality_id=user.municipality_id).exclude(
+                role=Role.RESIDENT
+            )
+        if user.role == Role.TEAM_LEAD:
+            return self.filter(
+                Q(pk=user.pk) | Q(team_id=user.team_id, role__in=TEAM_ROLES)
+            )
+        return self.filter(pk=user.pk)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    use_in_migrations = True
+
+    def create_user(
+        self, email: str, password: str | None = None, **fields: Any
+    ) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str, **fields: Any) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        fields.setdefault("role", Role.FUNCTIONAL_ADMIN)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role, default=Role.RESIDENT
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("municipality"),
+    )
+    team = models.ForeignKey(
+        "municipalities.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("team"),
+    )
+    organisation = models.ForeignKey(
+        "networks.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("organisation"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Access to Django's admin site only; portal access follows from the role.
+    is_staff = models.BooleanField(_("admin site access"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        indexes = [models.Index(fields=["municipality", "role"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role=Role.RESIDENT) | Q(municipality__isnull=False),
+                name="user_staff_has_municipality",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=TEAM_ROLES) | Q(team__isnull=False),
+                name="user_team_role_has_team",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.PARTNER) | Q(organisation__isnull=False),
+                name="user_partner_has_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_portal_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.lower()
+        errors: dict[str, Any] = {}
+        if self.role != Role.RESIDENT and self.municipality_id is None:
+            errors["municipality"] = _("Staff belong to a municipality.")
+        if self.role in TEAM_ROLES and self.team_id is None:
+            errors["team"] = _("Caseworkers and team leads belong to a team.")
+        if self.role == Role.PARTNER and self.organisation_id is None:
+            errors["organisation"] = _("Partners belong to an organisation.")
+        if self.team_id and self.team.municipality_id != self.municipality_id:
+            errors["team"] = _("The team must belong to the user's municipality.")
+        if (
+            self.organisation_id
+            and self.organisation.municipality_id != self.municipality_id
+        ):
+            errors["organisation"] = _(
+                "The organisation must belong to the user's municipality."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def set_language(self, language: str) -> None:
+        if language in dict(settings.LANGUAGES) and language != self.language:
+            self.language = language
+            self.save(update_fields=["language"])

@@ -1,0 +1,66 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import role_required
+from accounts.forms import LoginForm, PasswordResetRequestForm
+from accounts.homes import home_url_for
+from accounts.models import Role, User
+from accounts.services import password_reset_request
+from municipalities.models import District, Team
+from networks.models import Organisation
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(email=form.cleaned_data["email"])
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset_form.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(home_url_for(request.user))
+
+
+@role_required(Role.FUNCTIONAL_ADMIN)
+def admin_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    role_labels = dict(Role.choices)
+    staff_by_role = [
+        {"role": role_labels[row["role"]], "count": row["count"]}
+        for row in User.objects.visible_to(user)
+        .values("role")
+        .annotate(count=Count("pk"))
+        .order_by("role")
+    ]
+    districts = (
+        District.objects.visible_to(user)
+        .annotate(neighbourhood_count=Count("neighbourhoods"))
+        .order_by("name")
+    )
+    context = {
+        "municipality": user.municipality,
+        "staff_by_role": staff_by_role,
+        "districts": districts,
+        "teams": Team.objects.visible_to(user).select_related("district"),
+        "organisations": Organisation.objects.visible_to(user),
+    }
+    return render(request, "accounts/admin_home.html", context)

@@ -1,0 +1,173 @@
+"""Municipalities, their districts (wijken) and neighbourhoods (buurten), and teams.
+
+One installation can serve a regional cooperation of several municipalities; staff
+see only their own municipality, which every `visible_to` here enforces.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class MunicipalityQuerySet(models.QuerySet["Municipality"]):
+    def visible_to(self, user: User) -> MunicipalityQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.municipality_id is None:
+            return self.none()
+        return self.filter(pk=user.municipality_id)
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    cbs_code = models.CharField(
+        _("CBS code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^GM\d{4}$", _("Use the CBS form GM0000."))],
+    )
+    population = models.PositiveIntegerField(_("population"), default=0)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DistrictQuerySet(models.QuerySet["District"]):
+    def visible_to(self, user: User) -> DistrictQuerySet:
+        return self.filter(municipality__in=Municipality.objects.visible_to(user))
+
+
+class District(models.Model):
+    """A wijk, with its CBS code (WK + municipality code + two digits)."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="districts",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    cbs_code = models.CharField(
+        _("CBS code"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^WK\d{6}$", _("Use the CBS form WK000000."))],
+    )
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="district_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NeighbourhoodQuerySet(models.QuerySet["Neighbourhood"]):
+    def visible_to(self, user: User) -> NeighbourhoodQuerySet:
+        return self.filter(
+            district__municipality__in=Municipality.objects.visible_to(user)
+        )
+
+
+class Neighbourhood(models.Model):
+    """A buurt, with its CBS code (BU + district code digits + two digits)."""
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="neighbourhoods",
+        verbose_name=_("district"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    cbs_code = models.CharField(
+        _("CBS code"),
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^BU\d{8}$", _("Use the CBS form BU00000000."))],
+    )
+    population = models.PositiveIntegerField(_("population"), default=0)
+
+    objects = NeighbourhoodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["district__name", "name"]
+        verbose_name = _("neighbourhood")
+        verbose_name_plural = _("neighbourhoods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "name"], name="neighbourhood_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamQuerySet(models.QuerySet["Team"]):
+    def visible_to(self, user: User) -> TeamQuerySet:
+        return self.filter(municipality__in=Municipality.objects.visible_to(user))
+
+
+class Team(models.Model):
+    """A wijkteam: generalist caseworkers serving one district."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        verbose_name=_("municipality"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        verbose_name=_("district"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="team_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.district_id and self.district.municipality_id != self.municipality_id:
+            raise ValidationError(
+                {"district": _("The district must lie in the team's municipality.")}
+            )

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+from socialdomain import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("home/", account_views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("accounts/", include("accounts.urls")),
+    path("resident/", include("citizens.urls")),
+    path("casework/", include("casework.urls")),
+    path("networks/", include("networks.urls")),
+    path("pilots/", include("pilots.urls")),
+    path("dashboard/", include("dashboards.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
