@@ -1,0 +1,35 @@
+# Buurtkracht: `make run` starts the portal, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test services lint format messages
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else "Buurtkracht needs Python 3.11, found %d.%d" % v)'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python scripts/dev.py run
+
+test: $(STAMP)
+	$(BIN)/python scripts/dev.py test $(PYTEST_ARGS)
+
+services: $(STAMP)
+	$(BIN)/python scripts/dev.py services
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(STAMP)
+	cd . && DJANGO_SECRET_KEY=messages DATABASE_URL=postgres://unused/x REDIS_URL=redis://unused $(BIN)/python manage.py makemessages --locale nl --no-obsolete --no-location --ignore ".venv/*" --ignore "staticfiles/*"
+	DJANGO_SECRET_KEY=messages DATABASE_URL=postgres://unused/x REDIS_URL=redis://unused $(BIN)/python manage.py compilemessages --locale nl --ignore ".venv/*"

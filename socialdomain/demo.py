@@ -1,0 +1,13 @@
+"""The order in which apps load their demo data; each step is idempotent."""
+
+from collections.abc import Callable
+
+from accounts import demo as accounts_demo
+from municipalities import demo as municipalities_demo
+from networks import demo as networks_demo
+
+STEPS: list[tuple[str, Callable[[], None]]] = [
+    ("municipalities, districts, neighbourhoods and teams", municipalities_demo.seed),
+    ("organisations", networks_demo.seed),
+    ("demo accounts", accounts_demo.seed),
+]
