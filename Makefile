@@ -31,5 +31,8 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 messages: $(STAMP)
-	cd . && DJANGO_SECRET_KEY=messages DATABASE_URL=postgres://unused/x REDIS_URL=redis://unused $(BIN)/python manage.py makemessages --locale nl --no-obsolete --no-location --ignore ".venv/*" --ignore "staticfiles/*"
-	DJANGO_SECRET_KEY=messages DATABASE_URL=postgres://unused/x REDIS_URL=redis://unused $(BIN)/python manage.py compilemessages --locale nl --ignore ".venv/*"
+	DJANGO_SETTINGS_MODULE=socialdomain.settings_test DATABASE_URL=postgres://unused/x REDIS_URL=redis://unused \
+		$(BIN)/python manage.py makemessages --locale nl --no-obsolete --no-location \
+		--ignore ".venv/*" --ignore "staticfiles/*" --ignore "tests/*" --ignore "*/tests/*"
+	DJANGO_SETTINGS_MODULE=socialdomain.settings_test DATABASE_URL=postgres://unused/x REDIS_URL=redis://unused \
+		$(BIN)/python manage.py compilemessages --locale nl --ignore ".venv/*"

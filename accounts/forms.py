@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +18,9 @@ class LoginForm(AuthenticationForm):
         "inactive": _("This account is not active."),
     }
 
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].lower()
+
 
 class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
@@ -25,3 +31,9 @@ class PasswordResetRequestForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].lower()
+
+
+def login_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The user name django-axes counts failures for: the address in lower case."""
+    source = credentials if credentials is not None else request.POST
+    return str(source.get("username") or "").strip().lower()

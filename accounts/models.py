@@ -65,6 +65,10 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Addresses are stored in lower case; people type them in any case.
+        return self.get(email__iexact=username or "")
+
     def create_superuser(self, email: str, password: str, **fields: Any) -> User:
         fields.update(is_staff=True, is_superuser=True)
         fields.setdefault("role", Role.FUNCTIONAL_ADMIN)

@@ -29,6 +29,9 @@ def check_redis() -> None:
 
 def check_celery() -> None:
     # `limit=1` returns as soon as one worker answers instead of waiting the timeout.
+    # Fail fast when the broker is unreachable instead of retrying for minutes.
+    with celery_app.connection_for_write() as broker:
+        broker.ensure_connection(max_retries=1, timeout=1)
     replies = celery_app.control.ping(timeout=1.0, limit=1)
     if not replies:
         raise RuntimeError("no worker answered")

@@ -151,6 +151,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.forms.login_username"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", default=0)
 
 # Internationalisation: Dutch first, English through the language switch.

@@ -1,0 +1,46 @@
+import factory
+
+from accounts.models import Role, User
+from municipalities.tests.factories import MunicipalityFactory, TeamFactory
+from networks.tests.factories import OrganisationFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A resident by default; traits give every other role its required relations."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    full_name = factory.Sequence(lambda n: f"Persoon {n}")
+    role = Role.RESIDENT
+    municipality = factory.SubFactory(MunicipalityFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    class Params:
+        caseworker = factory.Trait(
+            role=Role.CASEWORKER,
+            team=factory.SubFactory(TeamFactory),
+            municipality=factory.SelfAttribute("team.municipality"),
+        )
+        team_lead = factory.Trait(
+            role=Role.TEAM_LEAD,
+            team=factory.SubFactory(TeamFactory),
+            municipality=factory.SelfAttribute("team.municipality"),
+        )
+        partner = factory.Trait(
+            role=Role.PARTNER,
+            organisation=factory.SubFactory(OrganisationFactory),
+            municipality=factory.SelfAttribute("organisation.municipality"),
+        )
+        pilot_owner = factory.Trait(role=Role.PILOT_OWNER)
+        alderman = factory.Trait(role=Role.ALDERMAN)
+        functional_admin = factory.Trait(role=Role.FUNCTIONAL_ADMIN)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):  # type: ignore[no-untyped-def]
+        if create:
+            instance.save()
