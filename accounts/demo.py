@@ -65,8 +65,16 @@ def seed() -> None:
     for code, people in PEOPLE.items():
         municipality = Municipality.objects.get(cbs_code=code)
         # Team roles work in the municipality's first district, where the partner is too.
-        team = Team.objects.filter(municipality=municipality).order_by("district__cbs_code").first()
-        organisation = Organisation.objects.filter(municipality=municipality).order_by("pk").first()
+        team = (
+            Team.objects.filter(municipality=municipality)
+            .order_by("district__cbs_code")
+            .first()
+        )
+        organisation = (
+            Organisation.objects.filter(municipality=municipality)
+            .order_by("pk")
+            .first()
+        )
         for role, full_name in people.items():
             email = demo_email(role=role, municipality=municipality)
             fields = {
@@ -90,7 +98,9 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     """(municipality, role, e-mail) of every demo account, for the start-up banner."""
     labels = dict(Role.choices)
     rows = []
-    for municipality in Municipality.objects.filter(cbs_code__in=PEOPLE).order_by("name"):
+    for municipality in Municipality.objects.filter(cbs_code__in=PEOPLE).order_by(
+        "name"
+    ):
         for role in PEOPLE[municipality.cbs_code]:
             email = demo_email(role=role, municipality=municipality)
             rows.append((municipality.name, str(labels[role]), email))

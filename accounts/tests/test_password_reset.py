@@ -29,7 +29,9 @@ def test_resident_resets_password_through_the_emailed_link(
 ) -> None:
     client = Client()
 
-    response = client.post(reverse("accounts:password_reset"), {"email": resident.email})
+    response = client.post(
+        reverse("accounts:password_reset"), {"email": resident.email}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
 
@@ -50,7 +52,8 @@ def test_resident_resets_password_through_the_emailed_link(
     )
     assert done.status_code == 302
     login = Client().post(
-        reverse("accounts:login"), {"username": resident.email, "password": new_password}
+        reverse("accounts:login"),
+        {"username": resident.email, "password": new_password},
     )
     assert login.status_code == 302
 
@@ -58,7 +61,9 @@ def test_resident_resets_password_through_the_emailed_link(
     assert "werkt niet meer" in client.get("/" + path, follow=True).content.decode()
 
 
-def test_reset_email_is_written_in_the_users_language(celery_worker: Worker, db: None) -> None:
+def test_reset_email_is_written_in_the_users_language(
+    celery_worker: Worker, db: None
+) -> None:
     user = UserFactory(language="en")
 
     Client().post(reverse("accounts:password_reset"), {"email": user.email})
@@ -67,7 +72,9 @@ def test_reset_email_is_written_in_the_users_language(celery_worker: Worker, db:
     assert message["Subject"] == "Choose a new password for Buurtkracht"
 
 
-def test_unknown_address_gets_the_same_answer_and_no_email(celery_worker: Worker) -> None:
+def test_unknown_address_gets_the_same_answer_and_no_email(
+    celery_worker: Worker,
+) -> None:
     response = Client().post(
         reverse("accounts:password_reset"), {"email": "nobody@example.test"}
     )
@@ -96,7 +103,9 @@ def test_task_for_a_vanished_user_does_nothing(db: None, mailoutbox) -> None:  #
 
 
 @pytest.mark.parametrize("email", ["", "not an address", "a@" + "b" * 300 + ".test"])
-def test_reset_form_with_bad_input_shows_a_message_at_the_field(email: str, db: None) -> None:
+def test_reset_form_with_bad_input_shows_a_message_at_the_field(
+    email: str, db: None
+) -> None:
     response = Client().post(reverse("accounts:password_reset"), {"email": email})
 
     assert response.status_code == 200

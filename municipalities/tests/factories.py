@@ -43,4 +43,4 @@ class TeamFactory(factory.django.DjangoModelFactory):
 
     district = factory.SubFactory(DistrictFactory)
     municipality = factory.SelfAttribute("district.municipality")
-    name = factory.LazyAttribute(lambda o: f"Wijkteam {o.district.name}")
+    name = factory.Sequence(lambda n: f"Wijkteam {n}")

@@ -67,7 +67,9 @@ def test_healthz_is_green_when_database_redis_and_a_worker_answer(
 
 
 def test_healthz_is_503_when_no_worker_answers(db: None) -> None:
-    status, body = healthz_in_a_fresh_process(REDIS_URL=redis_database_without_workers())
+    status, body = healthz_in_a_fresh_process(
+        REDIS_URL=redis_database_without_workers()
+    )
 
     assert status == 503
     assert body["status"] == "down"
@@ -96,7 +98,9 @@ def test_healthz_is_503_when_the_database_is_down() -> None:
 
 
 def test_healthz_needs_no_login_and_is_never_cached(db: None) -> None:
-    status, body = healthz_in_a_fresh_process(REDIS_URL=redis_database_without_workers())
+    status, body = healthz_in_a_fresh_process(
+        REDIS_URL=redis_database_without_workers()
+    )
 
     assert status == 503  # answered, not redirected to the login page
     assert "no-cache" in body["cache"]
