@@ -35,7 +35,7 @@ class Municipality(models.Model):
         _("CBS code"),
         max_length=6,
         unique=True,
-        validators=[RegexValidator(r"^GM\d{4}$", _("Use the CBS form GM0000."))],
+        validators=[RegexValidator(r"^GM\d{4}$", _("Use the CBS format GM0000."))],
     )
     population = models.PositiveIntegerField(_("population"), default=0)
 
@@ -69,7 +69,7 @@ class District(models.Model):
         _("CBS code"),
         max_length=8,
         unique=True,
-        validators=[RegexValidator(r"^WK\d{6}$", _("Use the CBS form WK000000."))],
+        validators=[RegexValidator(r"^WK\d{6}$", _("Use the CBS format WK000000."))],
     )
 
     objects = DistrictQuerySet.as_manager()
@@ -109,7 +109,7 @@ class Neighbourhood(models.Model):
         _("CBS code"),
         max_length=10,
         unique=True,
-        validators=[RegexValidator(r"^BU\d{8}$", _("Use the CBS form BU00000000."))],
+        validators=[RegexValidator(r"^BU\d{8}$", _("Use the CBS format BU00000000."))],
     )
     population = models.PositiveIntegerField(_("population"), default=0)
 

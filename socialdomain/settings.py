@@ -262,8 +262,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".data" / "celerybeat")
 )
-# Periodic jobs; each is also a management command. None runs between 02:00 and
-# 03:00 local time, which daylight saving skips or repeats.
+# Periodic jobs; each is also a management command, and a repeated or missed tick
+# changes nothing. Daily jobs stay out of 02:00-03:00 local time, which daylight saving
+# skips or repeats.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
