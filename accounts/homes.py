@@ -24,7 +24,10 @@ ROLE_NAVIGATION: dict[str, list[tuple[Promise, str]]] = {
     Role.PARTNER: [(_("My organisation"), "networks:partner_home")],
     Role.PILOT_OWNER: [(_("Pilots"), "pilots:home")],
     Role.ALDERMAN: [(_("Overview"), "dashboards:home")],
-    Role.FUNCTIONAL_ADMIN: [(_("Administration"), "accounts:admin_home")],
+    Role.FUNCTIONAL_ADMIN: [
+        (_("Administration"), "accounts:admin_home"),
+        (_("Staff accounts"), "accounts:account_list"),
+    ],
 }
 
 

@@ -29,6 +29,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("administration/", views.admin_home, name="admin_home"),
+    path("administration/accounts/", views.account_list, name="account_list"),
+    path(
+        "administration/accounts/<uuid:public_id>/",
+        views.account_detail,
+        name="account_detail",
+    ),
 ]
 
 urlpatterns += [

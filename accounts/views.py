@@ -1,12 +1,15 @@
+from uuid import UUID
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import role_required
+from accounts.access import get_account_for_user, role_required
 from accounts.forms import LoginForm, PasswordResetRequestForm
 from accounts.homes import home_url_for
 from accounts.models import Role, User
@@ -64,3 +67,20 @@ def admin_home(request: HttpRequest) -> HttpResponse:
         "organisations": Organisation.objects.visible_to(user),
     }
     return render(request, "accounts/admin_home.html", context)
+
+
+@role_required(Role.FUNCTIONAL_ADMIN)
+def account_list(request: HttpRequest) -> HttpResponse:
+    accounts = (
+        User.objects.visible_to(request.user)
+        .select_related("team", "organisation")
+        .order_by("full_name", "pk")
+    )
+    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/account_list.html", {"page": page})
+
+
+@role_required(Role.FUNCTIONAL_ADMIN)
+def account_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    account = get_account_for_user(request, public_id)
+    return render(request, "accounts/account_detail.html", {"account": account})

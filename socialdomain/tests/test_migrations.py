@@ -12,7 +12,6 @@ def test_models_and_migrations_agree(db: None) -> None:
 
 
 def test_the_custom_user_model_is_in_the_first_migration_of_accounts() -> None:
-    from accounts.migrations import __path__ as folder  # noqa: F401
     from importlib import import_module
 
     initial = import_module("accounts.migrations.0001_initial").Migration

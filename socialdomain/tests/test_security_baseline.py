@@ -1,5 +1,7 @@
 """Login by default, CSRF, security headers and cookie flags on every page."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -17,7 +19,19 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
 }
-SAMPLE_ARGUMENTS = {"uidb64": "MQ", "token": "abc-123"}
+# A value per path converter, so that every route can be requested.
+SAMPLE_VALUES = {
+    "uuid": "5f0c3b9e-0c1d-4f7a-9a43-2b1f6f1c9d10",
+    "int": "1",
+    "slug": "sample",
+    "str": "MQ",
+    "path": "sample/path",
+}
+PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+def _fill(path: str) -> str:
+    return PARAMETER.sub(lambda m: SAMPLE_VALUES[m.group("converter") or "str"], path)
 
 
 def _named_routes() -> list[tuple[str, str]]:
@@ -36,9 +50,7 @@ def _named_routes() -> list[tuple[str, str]]:
                 )
                 walk(pattern.url_patterns, prefix + str(pattern.pattern), space)
             elif isinstance(pattern, URLPattern) and pattern.name:
-                path = prefix + str(pattern.pattern)
-                for key, value in SAMPLE_ARGUMENTS.items():
-                    path = path.replace(f"<{key}>", value)
+                path = _fill(prefix + str(pattern.pattern))
                 routes.append((namespace + pattern.name, "/" + path))
 
     walk(get_resolver().url_patterns, "", "")
