@@ -7,17 +7,8 @@ from accounts.models import User
 from accounts.tests.factories import UserFactory
 from municipalities.tests.factories import NeighbourhoodFactory, TeamFactory
 from networks.tests.factories import OrganisationFactory
-from tests.fixtures.personas import Place
+from tests.fixtures.personas import HOME_PAGES, Place
 
-HOME_PAGES = {
-    "resident": "/resident/",
-    "caseworker": "/casework/",
-    "team_lead": "/casework/",
-    "partner": "/networks/partner/",
-    "pilot_owner": "/pilots/",
-    "alderman": "/dashboard/",
-    "functional_admin": "/accounts/administration/",
-}
 MARKER = "ZZ-LELYSTAD-MARKER"
 
 

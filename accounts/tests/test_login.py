@@ -3,16 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-
-HOME_PAGES = {
-    "resident": "/resident/",
-    "caseworker": "/casework/",
-    "team_lead": "/casework/",
-    "partner": "/networks/partner/",
-    "pilot_owner": "/pilots/",
-    "alderman": "/dashboard/",
-    "functional_admin": "/accounts/administration/",
-}
+from tests.fixtures.personas import HOME_PAGES
 
 
 @pytest.mark.parametrize("persona", sorted(HOME_PAGES))
