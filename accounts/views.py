@@ -16,12 +16,19 @@ from accounts.models import Role, User
 from accounts.services import password_reset_request
 from municipalities.models import District, Team
 from networks.models import Organisation
+from socialdomain.lib.language import set_language_cookie
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # The language a user chose once follows them to every browser they log in on.
+        set_language_cookie(response, form.get_user().language)
+        return response
 
 
 @login_not_required
