@@ -18,7 +18,11 @@ ROLE_HOME_URL_NAMES: dict[str, str] = {
 
 # (label, url name) per role; later capabilities add their pages here.
 ROLE_NAVIGATION: dict[str, list[tuple[Promise, str]]] = {
-    Role.RESIDENT: [(_("My page"), "citizens:home")],
+    Role.RESIDENT: [
+        (_("My page"), "citizens:home"),
+        (_("Ask for help"), "citizens:ask_start"),
+        (_("My help requests"), "citizens:request_list"),
+    ],
     Role.CASEWORKER: [(_("My work"), "casework:home")],
     Role.TEAM_LEAD: [(_("My team"), "casework:home")],
     Role.PARTNER: [(_("My organisation"), "networks:partner_home")],

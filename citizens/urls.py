@@ -1,9 +1,34 @@
 from django.urls import path
 
-from citizens import views
+from citizens.views import ask, attachments, home, mine
 
 app_name = "citizens"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("resident/", home.home, name="home"),
+    path("help/", ask.start, name="ask_start"),
+    path("help/<uuid:public_id>/review/", ask.review, name="ask_review"),
+    path("help/<uuid:public_id>/confirm/", ask.request_confirmation, name="ask_email"),
+    path("help/<uuid:public_id>/send/", ask.send, name="ask_send"),
+    path(
+        "help/<uuid:public_id>/documents/<uuid:attachment_id>/remove/",
+        ask.remove_document,
+        name="ask_remove_document",
+    ),
+    path("help/<uuid:public_id>/<slug:slug>/", ask.step, name="ask_step"),
+    path("help/confirm/<str:token>/", ask.confirm_email, name="confirm_email"),
+    path(
+        "help/invitation/<str:token>/", ask.accept_invitation, name="accept_invitation"
+    ),
+    path("help/sent/<str:reference>/", ask.sent, name="ask_sent"),
+    path("my-requests/", mine.request_list, name="request_list"),
+    path("my-requests/<str:reference>/", mine.request_detail, name="request_detail"),
+    path(
+        "my-requests/<str:reference>/withdraw/",
+        mine.request_withdraw,
+        name="request_withdraw",
+    ),
+    path(
+        "documents/<uuid:public_id>/", attachments.download, name="attachment_download"
+    ),
 ]

@@ -7,7 +7,18 @@ Check them against the CBS "Wijk- en Buurtkaart" before loading real data.
 
 from django.db import transaction
 
-from municipalities.models import District, Municipality, Neighbourhood, Team
+from municipalities.models import (
+    District,
+    Municipality,
+    Neighbourhood,
+    PostcodeArea,
+    Team,
+)
+
+# First four-digit postcode per municipality; each demo neighbourhood gets the next one.
+# They start in the municipality's real postcode range, but which postcode belongs to
+# which neighbourhood is made up for the demo: load the real table before going live.
+FIRST_POSTCODE = {"GM0400": 1779, "GM0995": 8211, "GM1930": 3201}
 
 # municipality: (slug, CBS code, population, {district: [(neighbourhood, population)]})
 GEOGRAPHY: dict[str, tuple[str, str, int, dict[str, list[tuple[str, int]]]]] = {
@@ -75,6 +86,7 @@ def seed() -> None:
             },
         )
         number = code[2:]
+        postcode = FIRST_POSTCODE[code]
         for district_index, (district_name, neighbourhoods) in enumerate(
             districts.items(), start=1
         ):
@@ -84,10 +96,14 @@ def seed() -> None:
                 defaults={"municipality": municipality, "name": district_name},
             )
             for index, (name, people) in enumerate(neighbourhoods, start=1):
-                Neighbourhood.objects.update_or_create(
+                neighbourhood, _ = Neighbourhood.objects.update_or_create(
                     cbs_code=f"BU{number}{district_index:02d}{index:02d}",
                     defaults={"district": district, "name": name, "population": people},
                 )
+                PostcodeArea.objects.update_or_create(
+                    prefix=str(postcode), defaults={"neighbourhood": neighbourhood}
+                )
+                postcode += 1
             Team.objects.update_or_create(
                 municipality=municipality,
                 name=f"Wijkteam {district_name}",

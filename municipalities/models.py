@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -171,3 +172,47 @@ class Team(models.Model):
             raise ValidationError(
                 {"district": _("The district must lie in the team's municipality.")}
             )
+
+
+class PostcodeAreaQuerySet(models.QuerySet["PostcodeArea"]):
+    def neighbourhood_for(self, postcode: str) -> Neighbourhood | None:
+        """The neighbourhood of a Dutch postcode ("1781 AB"), by its longest known
+        prefix: a full postcode, then shorter prefixes down to the four digits."""
+        compact = postcode.replace(" ", "").upper()
+        prefixes = [compact[:length] for length in range(len(compact), 3, -1)]
+        area = (
+            self.filter(prefix__in=prefixes)
+            .select_related("neighbourhood__district__municipality")
+            .order_by(Length("prefix").desc())
+            .first()
+        )
+        return area.neighbourhood if area else None
+
+
+class PostcodeArea(models.Model):
+    """Maps postcodes (or their first digits/letters) to the neighbourhood they lie in."""
+
+    prefix = models.CharField(
+        _("postcode or prefix"),
+        max_length=6,
+        unique=True,
+        validators=[
+            RegexValidator(r"^\d{4}([A-Z]{0,2})$", _("Use 1234, 1234A or 1234AB."))
+        ],
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.CASCADE,
+        related_name="postcode_areas",
+        verbose_name=_("neighbourhood"),
+    )
+
+    objects = PostcodeAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["prefix"]
+        verbose_name = _("postcode area")
+        verbose_name_plural = _("postcode areas")
+
+    def __str__(self) -> str:
+        return self.prefix

@@ -1,0 +1,70 @@
+"""Who may open which draft, request and document. Anything else is a 404."""
+
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+
+from accounts.models import Role
+from citizens.models import Attachment, HelpRequest, HelpRequestDraft
+
+SESSION_DRAFTS = "help_request_drafts"
+
+
+def remember_draft(request: HttpRequest, draft: HelpRequestDraft) -> None:
+    drafts = request.session.get(SESSION_DRAFTS, [])
+    if str(draft.public_id) not in drafts:
+        request.session[SESSION_DRAFTS] = [*drafts[-9:], str(draft.public_id)]
+
+
+def get_draft_for_request(request: HttpRequest, public_id: UUID) -> HelpRequestDraft:
+    """The owner's draft, or an ownerless draft started in this browser session."""
+    draft = HelpRequestDraft.objects.filter(public_id=public_id).first()
+    if draft is None:
+        raise Http404
+    user = request.user
+    if draft.owner_id is not None:
+        if user.is_authenticated and draft.owner_id == user.pk:
+            return draft
+        raise Http404
+    if str(draft.public_id) in request.session.get(SESSION_DRAFTS, []):
+        return draft
+    raise Http404
+
+
+def get_help_request_for_resident(request: HttpRequest, reference: str) -> HelpRequest:
+    help_request = (
+        HelpRequest.objects.for_resident(request.user)
+        .select_related("contact_person__team", "team", "neighbourhood")
+        .filter(reference=reference)
+        .first()
+    )
+    if help_request is None:
+        raise Http404
+    return help_request
+
+
+def get_attachment_for_user(request: HttpRequest, public_id: UUID) -> Attachment:
+    """The resident of the request, the uploader of a draft document, or staff of the
+    request's team and municipality may download a document."""
+    attachment = (
+        Attachment.objects.select_related("help_request", "draft")
+        .filter(public_id=public_id)
+        .first()
+    )
+    user = request.user
+    if attachment is None or not user.is_authenticated:
+        raise Http404
+    help_request = attachment.help_request
+    if help_request is None:
+        if attachment.uploaded_by_id == user.pk:
+            return attachment
+        raise Http404
+    if HelpRequest.objects.for_resident(user).filter(pk=help_request.pk).exists():
+        return attachment
+    if (
+        user.role in (Role.CASEWORKER, Role.TEAM_LEAD)
+        and user.municipality_id == help_request.municipality_id
+        and (help_request.team_id is None or help_request.team_id == user.team_id)
+    ):
+        return attachment
+    raise Http404

@@ -1,0 +1,371 @@
+"""Help requests (hulpvragen) from residents, their drafts and their history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class LifeEvent(models.TextChoices):
+    DIVORCE = "divorce", _("Divorce or separation")
+    ILLNESS = "illness", _("Illness")
+    JOB_LOSS = "job_loss", _("Job loss")
+    MONEY_WORRIES = "money_worries", _("Money worries or debts")
+    LONELINESS = "loneliness", _("Loneliness")
+    CARING = "caring", _("Caring for someone")
+    PARENTING = "parenting", _("Parenting or youth")
+    HOUSING = "housing", _("Housing")
+    WORK = "work", _("Work or daytime activity")
+    OTHER = "other", _("Something else")
+
+
+class UrgentSituation(models.TextChoices):
+    EVICTION = "eviction", _("I may have to leave my home soon")
+    CUT_OFF = "cut_off", _("My energy or water will be cut off")
+    NO_FOOD = "no_food", _("I have no money for food")
+    UNSAFE = "unsafe", _("I do not feel safe at home")
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("By phone")
+    EMAIL = "email", _("By e-mail")
+    HOME_VISIT = "home_visit", _("A visit at home")
+
+
+class Relationship(models.TextChoices):
+    NEIGHBOUR = "neighbour", _("Neighbour")
+    INFORMAL_CARER = "informal_carer", _("Informal carer")
+    FAMILY = "family", _("Family member")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    IN_REVIEW = "in_review", _("Someone is looking at it")
+    APPOINTMENT_PLANNED = "appointment_planned", _("Appointment planned")
+    IN_PROGRESS = "in_progress", _("Working on it with you")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.RECEIVED: frozenset(
+        {Status.IN_REVIEW, Status.APPOINTMENT_PLANNED, Status.CLOSED, Status.WITHDRAWN}
+    ),
+    Status.IN_REVIEW: frozenset(
+        {
+            Status.APPOINTMENT_PLANNED,
+            Status.IN_PROGRESS,
+            Status.CLOSED,
+            Status.WITHDRAWN,
+        }
+    ),
+    Status.APPOINTMENT_PLANNED: frozenset(
+        {Status.IN_PROGRESS, Status.CLOSED, Status.WITHDRAWN}
+    ),
+    Status.IN_PROGRESS: frozenset(
+        {Status.APPOINTMENT_PLANNED, Status.CLOSED, Status.WITHDRAWN}
+    ),
+    # A closed request can be reopened (for example after a low satisfaction score).
+    Status.CLOSED: frozenset({Status.IN_REVIEW}),
+    Status.WITHDRAWN: frozenset(),
+}
+OPEN_STATUSES = frozenset(
+    {Status.RECEIVED, Status.IN_REVIEW, Status.APPOINTMENT_PLANNED, Status.IN_PROGRESS}
+)
+
+
+class InvalidTransition(ValidationError):
+    pass
+
+
+class HelpRequestDraft(models.Model):
+    """What a resident has typed so far, kept on the server between steps.
+
+    Anonymous drafts are bound to the browser session that started them; once the
+    e-mail address is confirmed, the draft belongs to the resident's account.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="help_request_drafts",
+    )
+    answers = models.JSONField(default=dict, blank=True)
+    email = models.EmailField(blank=True)
+    remind_me = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_request = models.OneToOneField(
+        "HelpRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="draft",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+    def answers_for(self, step: str) -> dict[str, Any]:
+        return dict(self.answers.get(step, {}))
+
+    def save_answers(self, step: str, data: dict[str, Any]) -> None:
+        self.answers = {**self.answers, step: data}
+        self.save(update_fields=["answers", "updated_at"])
+
+
+class ReferenceCounter(models.Model):
+    """The last help-request number handed out per year (HV-2026-000123)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    @classmethod
+    def next_reference(cls, year: int) -> str:
+        """Call inside a transaction: the row lock serialises concurrent senders."""
+        cls.objects.get_or_create(year=year)
+        cls.objects.filter(year=year).update(last_number=F("last_number") + 1)
+        number = cls.objects.select_for_update().get(year=year).last_number
+        return f"HV-{year}-{number:06d}"
+
+
+class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
+    def for_resident(self, user: User) -> HelpRequestQuerySet:
+        """The requests a resident may see: their own, and those filed for them."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(models.Q(resident=user) | models.Q(filed_by=user))
+
+
+class HelpRequest(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="help_requests",
+        verbose_name=_("resident"),
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        related_name="help_requests",
+    )
+    neighbourhood = models.ForeignKey(
+        "municipalities.Neighbourhood",
+        on_delete=models.PROTECT,
+        related_name="help_requests",
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status, default=Status.RECEIVED
+    )
+    # What is going on, in the resident's own words.
+    life_events = ArrayField(
+        models.CharField(max_length=30, choices=LifeEvent),
+        verbose_name=_("life events"),
+    )
+    story = models.TextField(_("story"))
+    adults = models.PositiveSmallIntegerField(_("adults in the household"), default=1)
+    children_ages = ArrayField(
+        models.PositiveSmallIntegerField(), default=list, blank=True
+    )
+    own_strength = models.TextField(_("what you can do yourself"))
+    network_help = models.TextField(_("help from people around you"), blank=True)
+    urgent_situations = ArrayField(
+        models.CharField(max_length=20, choices=UrgentSituation),
+        default=list,
+        blank=True,
+    )
+    is_urgent = models.BooleanField(_("urgent"), default=False)
+    postcode = models.CharField(_("postcode"), max_length=7)
+    house_number = models.CharField(_("house number"), max_length=10)
+    contact_methods = ArrayField(
+        models.CharField(max_length=20, choices=ContactMethod),
+        verbose_name=_("contact methods"),
+    )
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    contact_times = models.CharField(
+        _("best times to contact"), max_length=200, blank=True
+    )
+    privacy_accepted_at = models.DateTimeField()
+    share_with_community_centre = models.BooleanField(default=False)
+    share_with_volunteers = models.BooleanField(default=False)
+    share_with_local_organisations = models.BooleanField(default=False)
+    # Filed on behalf of someone else.
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="help_requests_filed",
+    )
+    relationship = models.CharField(
+        _("relationship"), max_length=20, choices=Relationship, blank=True
+    )
+    subject_name = models.CharField(
+        _("name of the person concerned"), max_length=200, blank=True
+    )
+    subject_email = models.EmailField(_("e-mail of the person concerned"), blank=True)
+    subject_consent = models.BooleanField(default=False)
+    # Follow-up, set by the caseworker.
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="help_requests_as_contact",
+    )
+    team = models.ForeignKey(
+        "municipalities.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="help_requests",
+    )
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_date = models.DateField(
+        _("expected date of the next step"), null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    satisfaction_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    satisfaction_comment = models.TextField(blank=True)
+
+    objects = HelpRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("help request")
+        verbose_name_plural = _("help requests")
+        indexes = [
+            models.Index(fields=["resident", "-submitted_at"]),
+            models.Index(fields=["filed_by", "-submitted_at"]),
+            models.Index(fields=["municipality", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(satisfaction_score__isnull=True)
+                | models.Q(satisfaction_score__gte=1, satisfaction_score__lte=10),
+                name="help_request_satisfaction_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(filed_by__isnull=True) | ~models.Q(relationship=""),
+                name="help_request_on_behalf_has_relationship",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def transition(self, to: str, *, by: User | None, note: str = "") -> None:
+        """Change the status along ALLOWED_TRANSITIONS, with a history row."""
+        if to not in ALLOWED_TRANSITIONS[self.status]:
+            raise InvalidTransition(
+                _("A request cannot go from %(from)s to %(to)s.")
+                % {"from": self.get_status_display(), "to": Status(to).label}
+            )
+        StatusChange.objects.create(
+            help_request=self, from_status=self.status, to_status=to, by=by, note=note
+        )
+        self.status = to
+        self.closed_at = (
+            timezone.now() if to in (Status.CLOSED, Status.WITHDRAWN) else None
+        )
+        self.save(update_fields=["status", "closed_at"])
+
+
+class StatusChange(models.Model):
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=30, choices=Status, blank=True)
+    to_status = models.CharField(max_length=30, choices=Status)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["help_request", "at"])]
+
+
+class Message(models.Model):
+    """A message on a help request; internal notes are never shown to the resident."""
+
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    for_resident = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["help_request", "created_at"])]
+
+
+class Attachment(models.Model):
+    """A document stored outside the public paths under a random name."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    draft = models.ForeignKey(
+        HelpRequestDraft,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    help_request = models.ForeignKey(
+        HelpRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    storage_name = models.CharField(max_length=64, unique=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]

@@ -1,0 +1,255 @@
+"""Workflows around help requests: drafts, confirming the e-mail address, sending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.forms import Form
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from citizens import tasks
+from citizens.forms import ForWhomForm
+from citizens.models import (
+    Attachment,
+    HelpRequest,
+    HelpRequestDraft,
+    Message,
+    ReferenceCounter,
+    Status,
+    StatusChange,
+)
+from citizens.steps import STEPS, Step
+from municipalities.models import PostcodeArea
+
+CONFIRMATION_SALT = "citizens.draft-email-confirmation"
+CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # three days
+
+
+class DraftIncomplete(Exception):
+    def __init__(self, step: Step) -> None:
+        super().__init__(step.slug)
+        self.step = step
+
+
+def bound_form(draft: HelpRequestDraft, step: Step) -> Form:
+    return step.form_class(data=draft.answers_for(step.slug) or None)
+
+
+def first_incomplete_step(draft: HelpRequestDraft) -> Step | None:
+    for step in STEPS:
+        form = bound_form(draft, step)
+        if not form.is_bound or not form.is_valid():
+            return step
+    return None
+
+
+def cleaned_answers(draft: HelpRequestDraft) -> dict[str, Any]:
+    """All answers, validated again as they would be on the form; raises
+    DraftIncomplete for the first step that is missing or no longer valid."""
+    answers: dict[str, Any] = {}
+    for step in STEPS:
+        form = bound_form(draft, step)
+        if not form.is_bound or not form.is_valid():
+            raise DraftIncomplete(step)
+        answers.update(form.cleaned_data)
+    return answers
+
+
+def draft_start(*, owner: User | None) -> HelpRequestDraft:
+    return HelpRequestDraft.objects.create(
+        owner=owner if owner and owner.is_authenticated else None
+    )
+
+
+def draft_request_confirmation(
+    *, draft: HelpRequestDraft, email: str, remind_me: bool, language: str
+) -> None:
+    """Mail a link that confirms the address and ties the draft to that account."""
+    draft.email = email
+    draft.remind_me = remind_me
+    draft.save(update_fields=["email", "remind_me", "updated_at"])
+    token = signing.dumps(
+        {"draft": str(draft.public_id), "email": email}, salt=CONFIRMATION_SALT
+    )
+    tasks.send_draft_confirmation.delay_on_commit(draft.pk, token, language)
+
+
+class ConfirmationRefused(Exception):
+    pass
+
+
+def draft_confirm_email(*, token: str, language: str) -> tuple[User, HelpRequestDraft]:
+    """Check the link and return the resident (created when new) and their draft."""
+    try:
+        payload = signing.loads(
+            token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise ConfirmationRefused(
+            _("This link is too old. Ask for a new one on the last step.")
+        ) from None
+    except signing.BadSignature:
+        raise ConfirmationRefused(_("This link is not valid.")) from None
+    with transaction.atomic():
+        draft = (
+            HelpRequestDraft.objects.select_for_update()
+            .filter(public_id=payload["draft"], email=payload["email"])
+            .first()
+        )
+        if draft is None:
+            raise ConfirmationRefused(_("This link is not valid."))
+        users = get_user_model().objects
+        user = users.filter(email__iexact=payload["email"]).first()
+        if user is None:
+            name = draft.answers_for("contact").get("full_name", "")
+            user = users.create_user(
+                payload["email"],
+                None,
+                full_name=" ".join(str(name).split())[:200],
+                role=Role.RESIDENT,
+                language=language,
+            )
+        elif user.role != Role.RESIDENT or not user.is_active:
+            # Staff log in with their password (and later a second factor), never by link.
+            raise ConfirmationRefused(
+                _(
+                    "This address belongs to an account that cannot log in by link. Log in with your password."
+                )
+            )
+        if draft.owner_id not in (None, user.pk):
+            raise ConfirmationRefused(_("This link is not valid."))
+        draft.owner = user
+        draft.save(update_fields=["owner", "updated_at"])
+        Attachment.objects.filter(draft=draft, uploaded_by=None).update(
+            uploaded_by=user
+        )
+    return user, draft
+
+
+def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
+    """Turn a complete draft into exactly one help request.
+
+    Idempotent: a double click, a resubmitted form or a retried request finds the
+    request the draft already became (the draft row lock serialises them).
+    """
+    with transaction.atomic():
+        draft = HelpRequestDraft.objects.select_for_update().get(pk=draft.pk)
+        if draft.submitted_request_id:
+            return draft.submitted_request
+        answers = cleaned_answers(draft)
+        neighbourhood = PostcodeArea.objects.neighbourhood_for(answers["postcode"])
+        on_behalf = answers["for_whom"] == ForWhomForm.SOMEONE_ELSE
+        now = timezone.now()
+        help_request = HelpRequest.objects.create(
+            reference=ReferenceCounter.next_reference(timezone.localdate(now).year),
+            resident=None if on_behalf else user,
+            filed_by=user if on_behalf else None,
+            relationship=answers["relationship"],
+            subject_name=answers["subject_name"],
+            subject_email=answers["subject_email"],
+            subject_consent=answers["subject_consent"],
+            municipality=neighbourhood.district.municipality,
+            neighbourhood=neighbourhood,
+            life_events=answers["life_events"],
+            story=answers["story"],
+            adults=answers["adults"],
+            children_ages=answers["children_ages"],
+            own_strength=answers["own_strength"],
+            network_help=answers["network_help"],
+            urgent_situations=answers["urgent_situations"],
+            is_urgent=bool(answers["urgent_situations"]),
+            postcode=answers["postcode"],
+            house_number=answers["house_number"],
+            contact_methods=answers["contact_methods"],
+            phone=answers["phone"],
+            contact_times=answers["contact_times"],
+            privacy_accepted_at=now,
+            share_with_community_centre=answers["share_with_community_centre"],
+            share_with_volunteers=answers["share_with_volunteers"],
+            share_with_local_organisations=answers["share_with_local_organisations"],
+            submitted_at=now,
+        )
+        StatusChange.objects.create(
+            help_request=help_request, to_status=Status.RECEIVED, by=user, at=now
+        )
+        if not user.full_name:
+            user.full_name = answers["full_name"]
+            user.save(update_fields=["full_name"])
+        Attachment.objects.filter(draft=draft).update(help_request=help_request)
+        draft.submitted_request = help_request
+        draft.save(update_fields=["submitted_request", "updated_at"])
+        tasks.send_help_request_confirmation.delay_on_commit(help_request.pk)
+        if on_behalf and help_request.subject_email:
+            tasks.send_follow_invitation.delay_on_commit(help_request.pk)
+    return help_request
+
+
+INVITATION_SALT = "citizens.follow-invitation"
+INVITATION_MAX_AGE = 60 * 60 * 24 * 30
+
+
+def follow_invitation_token(help_request: HelpRequest) -> str:
+    return signing.dumps(
+        {"request": str(help_request.public_id), "email": help_request.subject_email},
+        salt=INVITATION_SALT,
+    )
+
+
+def help_request_accept_invitation(
+    *, token: str, language: str
+) -> tuple[User, HelpRequest]:
+    """The person a request was filed for takes it over and can follow it."""
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        raise ConfirmationRefused(_("This link is not valid or too old.")) from None
+    with transaction.atomic():
+        help_request = (
+            HelpRequest.objects.select_for_update()
+            .filter(public_id=payload["request"], subject_email=payload["email"])
+            .first()
+        )
+        if help_request is None or help_request.resident_id is not None:
+            raise ConfirmationRefused(_("This link is not valid or has been used."))
+        users = get_user_model().objects
+        user = users.filter(email__iexact=payload["email"]).first()
+        if user is None:
+            user = users.create_user(
+                payload["email"],
+                None,
+                full_name=help_request.subject_name,
+                role=Role.RESIDENT,
+                language=language,
+            )
+        elif user.role != Role.RESIDENT or not user.is_active:
+            raise ConfirmationRefused(
+                _(
+                    "This address belongs to an account that cannot log in by link. Log in with your password."
+                )
+            )
+        help_request.resident = user
+        help_request.save(update_fields=["resident"])
+    return user, help_request
+
+
+def help_request_withdraw(*, help_request: HelpRequest, by: User) -> None:
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        locked.transition(Status.WITHDRAWN, by=by, note=_("Withdrawn by the resident"))
+
+
+def message_post(
+    *, help_request: HelpRequest, author: User, body: str, for_resident: bool = True
+) -> Message:
+    """Add a message; the other side hears of it by e-mail after commit."""
+    message = Message.objects.create(
+        help_request=help_request, author=author, body=body, for_resident=for_resident
+    )
+    if author.role != Role.RESIDENT and for_resident:
+        tasks.notify_resident_of_message.delay_on_commit(message.pk)
+    return message

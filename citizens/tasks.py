@@ -1,0 +1,127 @@
+"""E-mails about help requests. Each task takes ids and does nothing when its row
+has gone; mail-server hiccups are retried with back-off."""
+
+import logging
+
+from celery import shared_task
+from django.urls import reverse
+
+from accounts.tasks import TRANSIENT_MAIL_ERRORS
+from socialdomain.lib.email import send_email
+
+logger = logging.getLogger(__name__)
+
+RETRY = {
+    "autoretry_for": TRANSIENT_MAIL_ERRORS,
+    "retry_backoff": 30,
+    "retry_backoff_max": 60 * 30,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(**RETRY)
+def send_draft_confirmation(draft_id: int, token: str, language: str) -> None:
+    """Mail the link that confirms the address of a resident who started anonymously."""
+    from citizens.models import HelpRequestDraft
+
+    draft = HelpRequestDraft.objects.filter(pk=draft_id, submitted_request=None).first()
+    if draft is None or not draft.email:
+        return
+    send_email(
+        template="help_request_confirm_email",
+        context={"confirm_path": reverse("citizens:confirm_email", args=[token])},
+        language=language,
+        to=[draft.email],
+    )
+
+
+@shared_task(**RETRY)
+def send_help_request_confirmation(help_request_id: int) -> None:
+    """Confirm a sent request to the person who sent it, in their language."""
+    from citizens.models import HelpRequest
+
+    help_request = (
+        HelpRequest.objects.select_related("resident", "filed_by")
+        .filter(pk=help_request_id)
+        .first()
+    )
+    if help_request is None:
+        return
+    sender = help_request.filed_by or help_request.resident
+    if sender is None or not sender.is_active:
+        return
+    send_email(
+        template="help_request_received",
+        context={
+            "help_request": help_request,
+            "user": sender,
+            "detail_path": reverse(
+                "citizens:request_detail", args=[help_request.reference]
+            ),
+        },
+        language=sender.language,
+        to=[sender.email],
+    )
+
+
+@shared_task(**RETRY)
+def send_follow_invitation(help_request_id: int) -> None:
+    """Invite the person a request was filed for to follow it themselves."""
+    from citizens.models import HelpRequest
+
+    help_request = (
+        HelpRequest.objects.select_related("filed_by")
+        .filter(pk=help_request_id)
+        .first()
+    )
+    if (
+        help_request is None
+        or not help_request.subject_email
+        or help_request.resident_id
+    ):
+        return
+    from citizens.services import follow_invitation_token
+
+    token = follow_invitation_token(help_request)
+    send_email(
+        template="help_request_follow_invitation",
+        context={
+            "help_request": help_request,
+            "accept_path": reverse("citizens:accept_invitation", args=[token]),
+        },
+        language="nl",
+        to=[help_request.subject_email],
+    )
+
+
+@shared_task(**RETRY)
+def notify_resident_of_message(message_id: int) -> None:
+    """Tell the resident a new message waits; the message itself stays in the portal."""
+    from citizens.models import Message
+
+    message = (
+        Message.objects.select_related(
+            "help_request__resident", "help_request__filed_by"
+        )
+        .filter(pk=message_id, for_resident=True)
+        .first()
+    )
+    if message is None:
+        return
+    help_request = message.help_request
+    for person in {help_request.resident, help_request.filed_by} - {None}:
+        if not person.is_active:
+            continue
+        send_email(
+            template="help_request_new_message",
+            context={
+                "help_request": help_request,
+                "user": person,
+                "detail_path": reverse(
+                    "citizens:request_detail", args=[help_request.reference]
+                ),
+            },
+            language=person.language,
+            to=[person.email],
+        )

@@ -1,0 +1,71 @@
+"""Mijn hulpvragen: a resident follows their requests and talks to their contact."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import role_required
+from accounts.models import Role
+from citizens.access import get_help_request_for_resident
+from citizens.forms import MessageForm
+from citizens.models import HelpRequest
+from citizens.services import help_request_withdraw, message_post
+from citizens.timeline import timeline_for
+
+
+@role_required(Role.RESIDENT)
+@require_http_methods(["GET"])
+def request_list(request: HttpRequest) -> HttpResponse:
+    requests = HelpRequest.objects.for_resident(request.user).select_related(
+        "neighbourhood"
+    )
+    return render(request, "citizens/request_list.html", {"requests": requests})
+
+
+@role_required(Role.RESIDENT)
+@require_http_methods(["GET", "POST"])
+def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    help_request = get_help_request_for_resident(request, reference)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            message_post(
+                help_request=help_request,
+                author=request.user,
+                body=form.cleaned_data["body"],
+            )
+            messages.success(request, _("Your message has been sent."))
+            return redirect("citizens:request_detail", reference)
+    context = {
+        "help_request": help_request,
+        "timeline": timeline_for(help_request),
+        "conversation": help_request.messages.filter(for_resident=True).select_related(
+            "author"
+        ),
+        "attachments": help_request.attachments.all(),
+        "form": form,
+    }
+    return render(
+        request,
+        "citizens/request_detail.html",
+        context,
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@role_required(Role.RESIDENT)
+@require_http_methods(["GET", "POST"])
+def request_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    help_request = get_help_request_for_resident(request, reference)
+    if not help_request.is_open:
+        messages.info(request, _("This request is already closed."))
+        return redirect("citizens:request_detail", reference)
+    if request.method == "POST":
+        help_request_withdraw(help_request=help_request, by=request.user)
+        messages.success(request, _("Your request has been withdrawn."))
+        return redirect("citizens:request_detail", reference)
+    return render(
+        request, "citizens/request_withdraw.html", {"help_request": help_request}
+    )
