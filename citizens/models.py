@@ -138,6 +138,9 @@ class ReferenceCounter(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
     @classmethod
     def next_reference(cls, year: int) -> str:
         """Call inside a transaction: the row lock serialises concurrent senders."""
@@ -314,6 +317,9 @@ class StatusChange(models.Model):
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["help_request", "at"])]
 
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
 
 class Message(models.Model):
     """A message on a help request; internal notes are never shown to the resident."""
@@ -331,6 +337,9 @@ class Message(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["help_request", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.help_request_id}: {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Attachment(models.Model):
@@ -369,3 +378,6 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
