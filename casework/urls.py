@@ -6,4 +6,5 @@ app_name = "casework"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("requests/<str:reference>/", views.request_detail, name="request_detail"),
 ]

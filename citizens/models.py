@@ -151,6 +151,18 @@ class ReferenceCounter(models.Model):
 
 
 class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
+    def visible_to(self, user: User) -> HelpRequestQuerySet:
+        """Staff scope: caseworkers and team leads see the requests of their team's
+        district and those assigned to their team. Other roles see none here."""
+        from accounts.models import TEAM_ROLES
+
+        if not user.is_authenticated or user.role not in TEAM_ROLES:
+            return self.none()
+        return self.filter(municipality_id=user.municipality_id).filter(
+            models.Q(team_id=user.team_id)
+            | models.Q(team__isnull=True, neighbourhood__district__teams=user.team_id)
+        )
+
     def for_resident(self, user: User) -> HelpRequestQuerySet:
         """The requests a resident may see: their own, and those filed for them."""
         if not user.is_authenticated:
@@ -284,6 +296,15 @@ class HelpRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def life_event_labels(self) -> list[str]:
+        return [str(LifeEvent(value).label) for value in self.life_events]
+
+    def urgent_situation_labels(self) -> list[str]:
+        return [str(UrgentSituation(value).label) for value in self.urgent_situations]
+
+    def contact_method_labels(self) -> list[str]:
+        return [str(ContactMethod(value).label) for value in self.contact_methods]
+
     def transition(self, to: str, *, by: User | None, note: str = "") -> None:
         """Change the status along ALLOWED_TRANSITIONS, with a history row."""
         if to not in ALLOWED_TRANSITIONS[self.status]:
@@ -381,3 +402,31 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class AccessPurpose(models.TextChoices):
+    HANDLE = "handle", _("Handling the request")
+    TEAM_OVERVIEW = "team_overview", _("Team lead oversight")
+
+
+class FileAccess(models.Model):
+    """Who looked at a help request, when and why (NEN 7513-style access log).
+
+    Residents see the date, role and purpose of every look; never the name."""
+
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="accesses"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    role = models.CharField(max_length=20)
+    purpose = models.CharField(max_length=20, choices=AccessPurpose)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["help_request", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.help_request_id} {self.role} {self.at:%Y-%m-%d %H:%M}"
