@@ -22,6 +22,7 @@ ROLE_NAVIGATION: dict[str, list[tuple[Promise, str]]] = {
         (_("My page"), "citizens:home"),
         (_("Ask for help"), "citizens:ask_start"),
         (_("My help requests"), "citizens:request_list"),
+        (_("My data"), "citizens:my_data"),
     ],
     Role.CASEWORKER: [(_("My work"), "casework:home")],
     Role.TEAM_LEAD: [(_("My team"), "casework:home")],

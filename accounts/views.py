@@ -34,7 +34,7 @@ class LoginView(auth_views.LoginView):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
-    form = PasswordResetRequestForm(request.POST or None)
+    form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         password_reset_request(email=form.cleaned_data["email"])
         return redirect("accounts:password_reset_done")

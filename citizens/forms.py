@@ -289,3 +289,39 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write a message first.")},
     )
+
+
+LOW_SCORE = 5
+
+
+class SatisfactionForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_(
+            "How satisfied are you with the help? (1 = very unhappy, 10 = very happy)"
+        ),
+        choices=[(str(n), str(n)) for n in range(1, 11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a score from 1 to 10.")},
+    )
+    comment = forms.CharField(
+        label=_("Do you want to tell us more? (optional)"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reopen = forms.BooleanField(
+        label=_("I still need help: please look at my request again."),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("reopen") and data.get("score", 0) > LOW_SCORE:
+            self.add_error(
+                "reopen",
+                _(
+                    "Asking to look again is possible with a score of 5 or lower. Send a new request instead."
+                ),
+            )
+        return data

@@ -253,3 +253,24 @@ def message_post(
     if author.role != Role.RESIDENT and for_resident:
         tasks.notify_resident_of_message.delay_on_commit(message.pk)
     return message
+
+
+class AlreadyRated(Exception):
+    pass
+
+
+def help_request_rate(
+    *, help_request: HelpRequest, by: User, score: int, comment: str, reopen: bool
+) -> None:
+    """Record the resident's satisfaction once; a low score may reopen the request."""
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        if locked.status != Status.CLOSED or locked.satisfaction_score is not None:
+            raise AlreadyRated
+        locked.satisfaction_score = score
+        locked.satisfaction_comment = comment
+        locked.save(update_fields=["satisfaction_score", "satisfaction_comment"])
+        if reopen:
+            locked.transition(
+                Status.IN_REVIEW, by=by, note=_("Reopened at the resident's request")
+            )

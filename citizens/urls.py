@@ -1,6 +1,6 @@
 from django.urls import path
 
-from citizens.views import ask, attachments, home, mine
+from citizens.views import ask, attachments, home, mine, privacy
 
 app_name = "citizens"
 
@@ -31,4 +31,8 @@ urlpatterns = [
     path(
         "documents/<uuid:public_id>/", attachments.download, name="attachment_download"
     ),
+    path("my-requests/<str:reference>/score/", mine.request_rate, name="request_rate"),
+    path("my-data/", privacy.my_data, name="my_data"),
+    path("my-data/export.json", privacy.my_data_export, name="my_data_export"),
+    path("my-data/erase/", privacy.erase, name="erase"),
 ]

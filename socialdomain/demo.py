@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from accounts import demo as accounts_demo
+from citizens import demo as citizens_demo
 from municipalities import demo as municipalities_demo
 from networks import demo as networks_demo
 
@@ -10,4 +11,5 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     ("municipalities, districts, neighbourhoods and teams", municipalities_demo.seed),
     ("organisations", networks_demo.seed),
     ("demo accounts", accounts_demo.seed),
+    ("help requests in every state", citizens_demo.seed),
 ]

@@ -9,9 +9,14 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import role_required
 from accounts.models import Role
 from citizens.access import get_help_request_for_resident
-from citizens.forms import MessageForm
+from citizens.forms import MessageForm, SatisfactionForm
 from citizens.models import HelpRequest
-from citizens.services import help_request_withdraw, message_post
+from citizens.services import (
+    AlreadyRated,
+    help_request_rate,
+    help_request_withdraw,
+    message_post,
+)
 from citizens.timeline import timeline_for
 
 
@@ -28,7 +33,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     help_request = get_help_request_for_resident(request, reference)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             message_post(
@@ -46,6 +51,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "attachments": help_request.attachments.all(),
         "form": form,
+        "satisfaction_form": SatisfactionForm(),
     }
     return render(
         request,
@@ -69,3 +75,31 @@ def request_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request, "citizens/request_withdraw.html", {"help_request": help_request}
     )
+
+
+@role_required(Role.RESIDENT)
+@require_http_methods(["POST"])
+def request_rate(request: HttpRequest, reference: str) -> HttpResponse:
+    help_request = get_help_request_for_resident(request, reference)
+    form = SatisfactionForm(request.POST)
+    if not form.is_valid():
+        context = {
+            "help_request": help_request,
+            "timeline": timeline_for(help_request),
+            "conversation": help_request.messages.filter(
+                for_resident=True
+            ).select_related("author"),
+            "attachments": help_request.attachments.all(),
+            "form": MessageForm(),
+            "satisfaction_form": form,
+        }
+        return render(request, "citizens/request_detail.html", context, status=400)
+    try:
+        help_request_rate(
+            help_request=help_request, by=request.user, **form.cleaned_data
+        )
+    except AlreadyRated:
+        messages.info(request, _("You have already given a score for this request."))
+    else:
+        messages.success(request, _("Thank you for your score."))
+    return redirect("citizens:request_detail", reference)

@@ -1,0 +1,185 @@
+"""A resident's rights over their data: see it all, take it along, have it erased."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from citizens import uploads
+from citizens.models import (
+    OPEN_STATUSES,
+    Attachment,
+    FileAccess,
+    HelpRequest,
+    HelpRequestDraft,
+    Message,
+    Status,
+)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export_data(user: User) -> dict[str, Any]:
+    """Everything the portal holds about the resident, in a machine-readable form."""
+    requests = HelpRequest.objects.for_resident(user).prefetch_related(
+        "status_changes", "attachments"
+    )
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "language": user.language,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "help_requests": [
+            {
+                "reference": help_request.reference,
+                "status": help_request.status,
+                "submitted_at": _iso(help_request.submitted_at),
+                "closed_at": _iso(help_request.closed_at),
+                "life_events": help_request.life_events,
+                "story": help_request.story,
+                "adults": help_request.adults,
+                "children_ages": help_request.children_ages,
+                "own_strength": help_request.own_strength,
+                "network_help": help_request.network_help,
+                "urgent_situations": help_request.urgent_situations,
+                "postcode": help_request.postcode,
+                "house_number": help_request.house_number,
+                "contact_methods": help_request.contact_methods,
+                "phone": help_request.phone,
+                "contact_times": help_request.contact_times,
+                "consent": {
+                    "privacy_accepted_at": _iso(help_request.privacy_accepted_at),
+                    "share_with_community_centre": help_request.share_with_community_centre,
+                    "share_with_volunteers": help_request.share_with_volunteers,
+                    "share_with_local_organisations": (
+                        help_request.share_with_local_organisations
+                    ),
+                },
+                "filed_for_someone_else": bool(help_request.filed_by_id)
+                and help_request.filed_by_id == user.pk,
+                "relationship": help_request.relationship,
+                "subject_name": help_request.subject_name,
+                "next_step": help_request.next_step,
+                "next_step_date": _iso(help_request.next_step_date),
+                "satisfaction_score": help_request.satisfaction_score,
+                "satisfaction_comment": help_request.satisfaction_comment,
+                "status_history": [
+                    {"status": change.to_status, "at": _iso(change.at)}
+                    for change in help_request.status_changes.all()
+                ],
+                "messages": [
+                    {
+                        "from_me": message.author_id == user.pk,
+                        "at": _iso(message.created_at),
+                        "text": message.body,
+                    }
+                    for message in Message.objects.filter(
+                        help_request=help_request, for_resident=True
+                    )
+                ],
+                "documents": [
+                    {
+                        "name": attachment.original_name,
+                        "type": attachment.content_type,
+                        "size": attachment.size,
+                    }
+                    for attachment in help_request.attachments.all()
+                ],
+                "looked_at_by": [
+                    {
+                        "at": _iso(access.at),
+                        "role": access.role,
+                        "purpose": access.purpose,
+                    }
+                    for access in FileAccess.objects.filter(help_request=help_request)
+                ],
+            }
+            for help_request in requests
+        ],
+        "unsent_drafts": [
+            {"started_at": _iso(draft.created_at), "answers": draft.answers}
+            for draft in HelpRequestDraft.objects.filter(
+                owner=user, submitted_request=None
+            )
+        ],
+    }
+
+
+def what_is_kept() -> list[str]:
+    """What erasure keeps, and why: shown before and after erasing."""
+    return [
+        _(
+            "The reference number, the dates, the neighbourhood, the kind of "
+            "situation and the status of your requests, without your name, address, "
+            "story or contact details. The municipality must be able to account for "
+            "its work (Archiefwet) and uses these figures for statistics."
+        ),
+        _(
+            "The record of who looked at a request and when. The law requires the "
+            "municipality to keep this record to prove that your data was handled "
+            "with care. It no longer leads to you."
+        ),
+    ]
+
+
+def _delete_files(attachments: Any) -> None:
+    for attachment in attachments:
+        uploads.path_for(attachment.storage_name).unlink(missing_ok=True)
+
+
+def resident_erase(*, user: User) -> None:
+    """Close the account and remove or anonymise the resident's data."""
+    with transaction.atomic():
+        drafts = HelpRequestDraft.objects.filter(owner=user)
+        draft_files = list(
+            Attachment.objects.filter(draft__in=drafts, help_request=None)
+        )
+        requests = list(HelpRequest.objects.filter(resident=user).select_for_update())
+        request_files = list(Attachment.objects.filter(help_request__in=requests))
+        for help_request in requests:
+            if help_request.status in OPEN_STATUSES:
+                help_request.transition(
+                    Status.WITHDRAWN, by=None, note=_("The resident's data was erased")
+                )
+        HelpRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
+            resident=None,
+            story="",
+            own_strength="",
+            network_help="",
+            phone="",
+            house_number="",
+            contact_times="",
+            subject_name="",
+            subject_email="",
+            satisfaction_comment="",
+            children_ages=[],
+        )
+        for help_request in requests:
+            # Keep only the four digits: enough for neighbourhood figures.
+            HelpRequest.objects.filter(pk=help_request.pk).update(
+                postcode=help_request.postcode[:4]
+            )
+        Message.objects.filter(help_request__in=requests).update(body="")
+        Attachment.objects.filter(
+            pk__in=[a.pk for a in draft_files + request_files]
+        ).delete()
+        # Requests this person filed for someone else stay with that person.
+        HelpRequest.objects.filter(filed_by=user).update(filed_by=None)
+        drafts.delete()
+        user.email = f"erased-{uuid.uuid4().hex}@invalid"
+        user.full_name = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        transaction.on_commit(lambda: _delete_files(draft_files + request_files))
