@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from citizens import uploads
 from citizens.models import ContactMethod, LifeEvent, Relationship, UrgentSituation
 from municipalities.models import PostcodeArea
 
@@ -289,6 +290,20 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write a message first.")},
     )
+    document = forms.FileField(
+        label=_("Add a document (optional)"),
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/jpeg,image/png"}
+        ),
+    )
+
+    def clean_document(self) -> Any:
+        document = self.cleaned_data.get("document")
+        if document:
+            self.cleaned_data["document_type"] = uploads.check_upload(document)
+        return document
 
 
 LOW_SCORE = 5

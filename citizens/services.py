@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.forms import Form
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from citizens import tasks
+from citizens import tasks, uploads
 from citizens.forms import ForWhomForm
 from citizens.models import (
     Attachment,
@@ -244,12 +245,30 @@ def help_request_withdraw(*, help_request: HelpRequest, by: User) -> None:
 
 
 def message_post(
-    *, help_request: HelpRequest, author: User, body: str, for_resident: bool = True
+    *,
+    help_request: HelpRequest,
+    author: User,
+    body: str,
+    for_resident: bool = True,
+    document: UploadedFile | None = None,
 ) -> Message:
-    """Add a message; the other side hears of it by e-mail after commit."""
+    """Add a message, with a document if given; the resident hears of a message
+    for them by e-mail after commit."""
     message = Message.objects.create(
         help_request=help_request, author=author, body=body, for_resident=for_resident
     )
+    if document is not None:
+        content_type = uploads.check_upload(document)
+        storage_name, size = uploads.store(document)
+        Attachment.objects.create(
+            help_request=help_request,
+            message=message,
+            uploaded_by=author,
+            original_name=uploads.safe_name(document.name or ""),
+            content_type=content_type,
+            size=size,
+            storage_name=storage_name,
+        )
     if author.role != Role.RESIDENT and for_resident:
         tasks.notify_resident_of_message.delay_on_commit(message.pk)
     return message

@@ -134,8 +134,10 @@ def step(request: HttpRequest, public_id: UUID, slug: str) -> HttpResponse:
         "attachments": draft.attachments.all() if current.slug == UPLOAD_STEP else [],
         "max_documents": uploads.MAX_PER_DRAFT,
     }
-    status = 400 if upload_error else 200
-    return render(request, "citizens/ask_step.html", context, status=status)
+    rejected = upload_error or (form.is_bound and form.errors)
+    return render(
+        request, "citizens/ask_step.html", context, status=400 if rejected else 200
+    )
 
 
 def _add_document(request: HttpRequest, draft: HelpRequestDraft, upload: Any) -> str:

@@ -33,13 +33,17 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     help_request = get_help_request_for_resident(request, reference)
-    form = MessageForm(request.POST if request.method == "POST" else None)
+    form = MessageForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST":
         if form.is_valid():
             message_post(
                 help_request=help_request,
                 author=request.user,
                 body=form.cleaned_data["body"],
+                document=form.cleaned_data["document"],
             )
             messages.success(request, _("Your message has been sent."))
             return redirect("citizens:request_detail", reference)
