@@ -18,6 +18,15 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "privacy",
+    # Asking for help starts without an account; drafts are bound to the session.
+    "citizens:ask_start",
+    "citizens:ask_step",
+    "citizens:ask_review",
+    "citizens:ask_email",
+    "citizens:ask_remove_document",
+    "citizens:confirm_email",
+    "citizens:accept_invitation",
 }
 # A value per path converter, so that every route can be requested.
 SAMPLE_VALUES = {
