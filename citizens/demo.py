@@ -111,6 +111,9 @@ def seed() -> None:
             .order_by("cbs_code")
             .first()
         )
+        postcode = (
+            f"{neighbourhood.postcode_areas.order_by('prefix').first().prefix} AB"
+        )
         for path, days_ago, events, story, urgent, next_step, score in REQUESTS:
             submitted = now - timedelta(days=days_ago, hours=3)
             final = path[-1]
@@ -130,11 +133,7 @@ def seed() -> None:
                 network_help="Mijn zus woont in de buurt.",
                 urgent_situations=urgent,
                 is_urgent=bool(urgent),
-                postcode="1781 AB"
-                if code == "GM0400"
-                else "8211 CD"
-                if code == "GM0995"
-                else "3201 EF",
+                postcode=postcode,
                 house_number="12",
                 contact_methods=["phone", "email"],
                 phone="0612345678",
