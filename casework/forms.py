@@ -16,7 +16,7 @@ class StaffMessageForm(forms.Form):
         label=_("The resident may read this message"),
         required=False,
         initial=True,
-        help_text=_("Leave this empty for an internal note for colleagues."),
+        help_text=_("Untick this for an internal note for colleagues."),
     )
 
 

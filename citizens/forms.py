@@ -87,7 +87,7 @@ class SituationForm(forms.Form):
 
 class HouseholdForm(forms.Form):
     adults = forms.IntegerField(
-        label=_("How many adults live in the household, including you?"),
+        label=_("How many adults live in the household?"),
         min_value=1,
         max_value=20,
         initial=1,
@@ -166,12 +166,12 @@ class ContactForm(forms.Form):
         help_text=_("Of the home of the person who needs help."),
         max_length=7,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
-        error_messages={"required": _("Fill in your postcode, for example 1781 AB.")},
+        error_messages={"required": _("Fill in the postcode, for example 1779 AB.")},
     )
     house_number = forms.CharField(
         label=_("House number"),
         max_length=10,
-        error_messages={"required": _("Fill in your house number.")},
+        error_messages={"required": _("Fill in the house number.")},
     )
     contact_methods = forms.MultipleChoiceField(
         label=_("How do you want us to contact you?"),
