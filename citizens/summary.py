@@ -20,6 +20,8 @@ class Section:
 def _display(field: forms.Field, value: Any) -> str:
     if isinstance(field, forms.BooleanField):
         return _("Yes") if value else _("No")
+    if isinstance(value, list) and not isinstance(field, forms.ChoiceField):
+        return ", ".join(str(item) for item in value) or "—"
     if isinstance(field, forms.ChoiceField):
         labels = dict(field.choices)
         values = value if isinstance(value, list) else [value]
@@ -31,6 +33,10 @@ def summarise(draft: HelpRequestDraft) -> list[Section]:
     sections = []
     for step in STEPS:
         answers = draft.answers_for(step.slug)
+        form = step.form_class(data=answers or None)
+        if form.is_bound and form.is_valid():
+            # Show what will be saved (e.g. "1779 AB", "12A"), not the raw typing.
+            answers = {**answers, **form.cleaned_data}
         rows = [
             (str(field.label), _display(field, answers.get(name, "")))
             for name, field in step.form_class.base_fields.items()

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    # For its template tags (form controls); it has no models.
+    "socialdomain",
     "municipalities",
     "networks",
     "accounts",
