@@ -105,6 +105,8 @@ def test_keyboard_user_logs_in_from_the_landing_page_through_the_skip_link(
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
     page.keyboard.press("Tab")
+    expect(page.get_by_role("main").locator("a[href='/help/']")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(
         page.get_by_role("main").get_by_role("link", name="Inloggen")
     ).to_be_focused()
