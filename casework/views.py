@@ -10,7 +10,7 @@ from casework.access import get_help_request_for_staff
 from casework.forms import ProgressForm, StaffMessageForm
 from casework.services import help_request_update_progress
 from citizens.models import HelpRequest
-from citizens.services import message_post
+from citizens.services import MessageRefused, message_post
 from municipalities.models import Neighbourhood
 
 
@@ -46,14 +46,18 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
     if request.method == "POST":
         if "send_message" in request.POST and message_form.is_valid():
-            message_post(
-                help_request=help_request,
-                author=request.user,
-                body=message_form.cleaned_data["body"],
-                for_resident=message_form.cleaned_data["for_resident"],
-            )
-            messages.success(request, _("The message has been saved."))
-            return redirect("casework:request_detail", reference)
+            try:
+                message_post(
+                    help_request=help_request,
+                    author=request.user,
+                    body=message_form.cleaned_data["body"],
+                    for_resident=message_form.cleaned_data["for_resident"],
+                )
+            except MessageRefused as refusal:
+                message_form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("The message has been saved."))
+                return redirect("casework:request_detail", reference)
         if "save_progress" in request.POST and progress_form.is_valid():
             help_request_update_progress(
                 help_request=help_request,

@@ -5,7 +5,13 @@ from uuid import UUID
 from django.http import Http404, HttpRequest
 
 from accounts.models import Role
-from citizens.models import Attachment, HelpRequest, HelpRequestDraft
+from citizens.models import (
+    AccessPurpose,
+    Attachment,
+    FileAccess,
+    HelpRequest,
+    HelpRequestDraft,
+)
 
 SESSION_DRAFTS = "help_request_drafts"
 
@@ -44,8 +50,8 @@ def get_help_request_for_resident(request: HttpRequest, reference: str) -> HelpR
 
 
 def get_attachment_for_user(request: HttpRequest, public_id: UUID) -> Attachment:
-    """The resident of the request, the uploader of a draft document, or staff of the
-    request's team and municipality may download a document."""
+    """The resident of the request, the uploader of a draft document, or staff whose
+    scope holds the request may download a document; staff downloads are logged."""
     attachment = (
         Attachment.objects.select_related("help_request", "draft")
         .filter(public_id=public_id)
@@ -61,10 +67,16 @@ def get_attachment_for_user(request: HttpRequest, public_id: UUID) -> Attachment
         raise Http404
     if HelpRequest.objects.for_resident(user).filter(pk=help_request.pk).exists():
         return attachment
-    if (
-        user.role in (Role.CASEWORKER, Role.TEAM_LEAD)
-        and user.municipality_id == help_request.municipality_id
-        and (help_request.team_id is None or help_request.team_id == user.team_id)
-    ):
+    if HelpRequest.objects.visible_to(user).filter(pk=help_request.pk).exists():
+        FileAccess.objects.create(
+            help_request=help_request,
+            user=user,
+            role=user.role,
+            purpose=(
+                AccessPurpose.TEAM_OVERVIEW
+                if user.role == Role.TEAM_LEAD
+                else AccessPurpose.HANDLE
+            ),
+        )
         return attachment
     raise Http404

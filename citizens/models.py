@@ -307,10 +307,10 @@ class HelpRequest(models.Model):
 
     def transition(self, to: str, *, by: User | None, note: str = "") -> None:
         """Change the status along ALLOWED_TRANSITIONS, with a history row."""
-        if to not in ALLOWED_TRANSITIONS[self.status]:
+        if to not in Status.values or to not in ALLOWED_TRANSITIONS[self.status]:
             raise InvalidTransition(
                 _("A request cannot go from %(from)s to %(to)s.")
-                % {"from": self.get_status_display(), "to": Status(to).label}
+                % {"from": self.get_status_display(), "to": to}
             )
         StatusChange.objects.create(
             help_request=self, from_status=self.status, to_status=to, by=by, note=note

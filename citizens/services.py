@@ -31,6 +31,10 @@ CONFIRMATION_SALT = "citizens.draft-email-confirmation"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # three days
 
 
+class MessageRefused(Exception):
+    pass
+
+
 class DraftIncomplete(Exception):
     def __init__(self, step: Step) -> None:
         super().__init__(step.slug)
@@ -122,8 +126,14 @@ def draft_confirm_email(*, token: str, language: str) -> tuple[User, HelpRequest
                     "This address belongs to an account that cannot log in by link. Log in with your password."
                 )
             )
-        if draft.owner_id not in (None, user.pk):
-            raise ConfirmationRefused(_("This link is not valid."))
+        if draft.owner_id is not None or draft.submitted_request_id:
+            # The link logs in once; after that the resident logs in normally.
+            raise ConfirmationRefused(
+                _(
+                    "This link has been used already. Log in to go on. No password "
+                    'yet? Choose one with "Forgot your password?".'
+                )
+            )
         draft.owner = user
         draft.save(update_fields=["owner", "updated_at"])
         Attachment.objects.filter(draft=draft, uploaded_by=None).update(
@@ -239,8 +249,11 @@ def help_request_accept_invitation(
 
 
 def help_request_withdraw(*, help_request: HelpRequest, by: User) -> None:
+    """Withdraw an open request; a second click (or a closed request) changes nothing."""
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        if not locked.is_open:
+            return
         locked.transition(Status.WITHDRAWN, by=by, note=_("Withdrawn by the resident"))
 
 
@@ -253,7 +266,9 @@ def message_post(
     document: UploadedFile | None = None,
 ) -> Message:
     """Add a message, with a document if given; the resident hears of a message
-    for them by e-mail after commit."""
+    for them by e-mail after commit. A withdrawn request takes no messages."""
+    if help_request.status == Status.WITHDRAWN:
+        raise MessageRefused(_("This request has been withdrawn."))
     message = Message.objects.create(
         help_request=help_request, author=author, body=body, for_resident=for_resident
     )

@@ -44,12 +44,15 @@ def _raw_answers(form_class: type[forms.Form], data: QueryDict) -> dict[str, Any
     """What was typed, valid or not, so that nothing is lost when going back."""
     answers: dict[str, Any] = {}
     for name, field in form_class.base_fields.items():
+        # PostgreSQL's JSON cannot hold NUL characters; nobody types them.
         if isinstance(field, forms.MultipleChoiceField):
-            answers[name] = [value[:100] for value in data.getlist(name)][:20]
+            answers[name] = [
+                value[:100].replace("\x00", "") for value in data.getlist(name)
+            ][:20]
         elif isinstance(field, forms.BooleanField):
             answers[name] = "on" if data.get(name) else ""
         else:
-            answers[name] = data.get(name, "")[:MAX_ANSWER_LENGTH]
+            answers[name] = data.get(name, "")[:MAX_ANSWER_LENGTH].replace("\x00", "")
     return answers
 
 
@@ -112,7 +115,9 @@ def step(request: HttpRequest, public_id: UUID, slug: str) -> HttpResponse:
             )
         if "stay" in request.POST and not upload_error:
             return redirect(_step_url(draft, current))
-        form = current.form_class(data=answers)
+        # Validate what was sent (a NUL character gets its field error), keep the
+        # cleaned-up answers.
+        form = current.form_class(data=request.POST)
         if upload_error:
             form = current.form_class(initial=answers)
         elif form.is_valid():

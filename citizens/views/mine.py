@@ -1,6 +1,7 @@
 """Mijn hulpvragen: a resident follows their requests and talks to their contact."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from citizens.forms import MessageForm, SatisfactionForm
 from citizens.models import HelpRequest
 from citizens.services import (
     AlreadyRated,
+    MessageRefused,
     help_request_rate,
     help_request_withdraw,
     message_post,
@@ -26,7 +28,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
     requests = HelpRequest.objects.for_resident(request.user).select_related(
         "neighbourhood"
     )
-    return render(request, "citizens/request_list.html", {"requests": requests})
+    page = Paginator(requests, 20).get_page(request.GET.get("page"))
+    return render(
+        request, "citizens/request_list.html", {"requests": page, "page": page}
+    )
 
 
 @role_required(Role.RESIDENT)
@@ -39,14 +44,18 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
     if request.method == "POST":
         if form.is_valid():
-            message_post(
-                help_request=help_request,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                document=form.cleaned_data["document"],
-            )
-            messages.success(request, _("Your message has been sent."))
-            return redirect("citizens:request_detail", reference)
+            try:
+                message_post(
+                    help_request=help_request,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    document=form.cleaned_data["document"],
+                )
+            except MessageRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("Your message has been sent."))
+                return redirect("citizens:request_detail", reference)
     context = {
         "help_request": help_request,
         "timeline": timeline_for(help_request),

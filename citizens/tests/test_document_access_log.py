@@ -1,0 +1,48 @@
+"""Staff downloads of a resident's document are logged like opening the request."""
+
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from accounts.models import User
+from citizens.models import FileAccess
+from citizens.services import message_post
+from citizens.tests.factories import HelpRequestFactory
+from tests.fixtures.personas import Place
+
+
+def test_staff_download_is_logged_and_a_resident_download_is_not(
+    caseworker: User, resident: User, den_helder: Place, private_media: Path
+) -> None:
+    help_request = HelpRequestFactory(
+        resident=resident,
+        municipality=den_helder.municipality,
+        neighbourhood=den_helder.neighbourhood,
+    )
+    message_post(
+        help_request=help_request,
+        author=resident,
+        body="Zie de brief",
+        document=SimpleUploadedFile("brief.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    attachment = help_request.attachments.get()
+    url = f"/documents/{attachment.public_id}/"
+
+    resident_client = Client()
+    resident_client.force_login(resident)
+    assert resident_client.get(url).status_code == 200
+    assert not FileAccess.objects.exists()
+
+    staff_client = Client()
+    staff_client.force_login(caseworker)
+    response = staff_client.get(url)
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+    [look] = FileAccess.objects.all()
+    assert (look.help_request, look.user, look.purpose) == (
+        help_request,
+        caseworker,
+        "handle",
+    )
