@@ -4,6 +4,7 @@ conversation with the caseworker afterwards.
 The Dutch catalogue may lag behind the English texts, so fields are found by name or
 id and labels are compared in the language the page says it is in."""
 
+import json
 import re
 from datetime import date, timedelta
 from email.header import decode_header, make_header
@@ -336,6 +337,18 @@ def test_resident_asks_for_help_on_a_phone_from_start_to_a_message_exchange(
     assert _subject(notice) != _subject(received)
     assert len(celery_worker.sent_emails()) == 3
     assert HelpRequest.objects.count() == 1
+
+    # The resident downloads all of their data from "My data".
+    page.goto("/my-data/")
+    _pages_wider_than_the_phone(page, too_wide)
+    with page.expect_download() as download_info:
+        page.locator("a[href='/my-data/export.json']").tap()
+    exported = json.loads(Path(download_info.value.path()).read_text())
+    assert exported["account"]["email"] == "lotte@example.test"
+    [own_request] = exported["help_requests"]
+    assert own_request["reference"] == reference
+    assert any("dinsdagmiddag" in m["text"] for m in own_request["messages"])
+    assert own_request["looked_at_by"], "the caseworker's look is in the access log"
     assert dialogs == []
     if too_wide:
         raise HorizontalScrolling("\n".join(too_wide))
