@@ -286,6 +286,8 @@ def message_post(
         )
     if author.role != Role.RESIDENT and for_resident:
         tasks.notify_resident_of_message.delay_on_commit(message.pk)
+    elif author.role == Role.RESIDENT and help_request.contact_person_id:
+        tasks.notify_contact_person_of_message.delay_on_commit(message.pk)
     return message
 
 

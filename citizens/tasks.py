@@ -125,3 +125,32 @@ def notify_resident_of_message(message_id: int) -> None:
             language=person.language,
             to=[person.email],
         )
+
+
+@shared_task(**RETRY)
+def notify_contact_person_of_message(message_id: int) -> None:
+    """Tell the contact person that the resident wrote; the text stays in the portal."""
+    from citizens.models import Message
+
+    message = (
+        Message.objects.select_related("help_request__contact_person")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        return
+    contact = message.help_request.contact_person
+    if contact is None or not contact.is_active:
+        return
+    send_email(
+        template="help_request_resident_message",
+        context={
+            "help_request": message.help_request,
+            "user": contact,
+            "detail_path": reverse(
+                "casework:request_detail", args=[message.help_request.reference]
+            ),
+        },
+        language=contact.language,
+        to=[contact.email],
+    )

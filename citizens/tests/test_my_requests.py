@@ -422,3 +422,24 @@ def test_anonymous_visitors_are_sent_to_log_in(den_helder: Place) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.worker
+def test_a_residents_message_mails_the_contact_person_without_the_text(
+    celery_worker: Worker, resident: User, caseworker: User, den_helder: Place
+) -> None:
+    help_request = _request_of(
+        resident, den_helder, in_review=True, team=den_helder.team
+    )
+    help_request.contact_person = caseworker
+    help_request.save()
+    secret = "Mijn huisbaas dreigt met ontruiming"
+
+    message_post(help_request=help_request, author=resident, body=secret)
+
+    [notification] = celery_worker.wait_for_emails(1)
+    assert notification["To"] == caseworker.email
+    content = email_parts(notification)
+    assert help_request.reference in content
+    assert f"/casework/requests/{help_request.reference}/" in content
+    assert secret not in content
