@@ -330,12 +330,16 @@ def test_resident_asks_for_help_on_a_phone_from_start_to_a_message_exchange(
         staff_context.close()
 
     # The worker handles its queue in order: a second confirmation would have come
-    # before the notice of the caseworker's message.
-    [notice] = _new_emails(celery_worker, count=3, seen=[confirmation, received])
-    assert notice["To"] == "lotte@example.test"
+    # before the notices of the two messages (one to the resident, one to the
+    # caseworker as contact person).
+    notices = _new_emails(celery_worker, count=4, seen=[confirmation, received])
+    by_recipient = {notice["To"]: notice for notice in notices}
+    assert set(by_recipient) == {"lotte@example.test", caseworker.email}
+    notice = by_recipient["lotte@example.test"]
     assert reference in _subject(notice)
     assert _subject(notice) != _subject(received)
-    assert len(celery_worker.sent_emails()) == 3
+    assert reference in _subject(by_recipient[caseworker.email])
+    assert len(celery_worker.sent_emails()) == 4
     assert HelpRequest.objects.count() == 1
 
     # The resident downloads all of their data from "My data".
