@@ -88,6 +88,30 @@ class ConfirmationRefused(Exception):
     pass
 
 
+def _resident_for_link(*, email: str, full_name: str, language: str) -> User:
+    """The resident account for an address proved by an e-mailed link; made when new.
+
+    Staff log in with their password (and later a second factor), never by link."""
+    users = get_user_model().objects
+    user = users.filter(email__iexact=email).first()
+    if user is None:
+        return users.create_user(
+            email,
+            None,
+            full_name=" ".join(full_name.split())[:200],
+            role=Role.RESIDENT,
+            language=language,
+        )
+    if user.role != Role.RESIDENT or not user.is_active:
+        raise ConfirmationRefused(
+            _(
+                "This address belongs to an account that cannot log in by link. "
+                "Log in with your password."
+            )
+        )
+    return user
+
+
 def draft_confirm_email(*, token: str, language: str) -> tuple[User, HelpRequestDraft]:
     """Check the link and return the resident (created when new) and their draft."""
     try:
@@ -108,24 +132,6 @@ def draft_confirm_email(*, token: str, language: str) -> tuple[User, HelpRequest
         )
         if draft is None:
             raise ConfirmationRefused(_("This link is not valid."))
-        users = get_user_model().objects
-        user = users.filter(email__iexact=payload["email"]).first()
-        if user is None:
-            name = draft.answers_for("contact").get("full_name", "")
-            user = users.create_user(
-                payload["email"],
-                None,
-                full_name=" ".join(str(name).split())[:200],
-                role=Role.RESIDENT,
-                language=language,
-            )
-        elif user.role != Role.RESIDENT or not user.is_active:
-            # Staff log in with their password (and later a second factor), never by link.
-            raise ConfirmationRefused(
-                _(
-                    "This address belongs to an account that cannot log in by link. Log in with your password."
-                )
-            )
         if draft.owner_id is not None or draft.submitted_request_id:
             # The link logs in once; after that the resident logs in normally.
             raise ConfirmationRefused(
@@ -134,6 +140,10 @@ def draft_confirm_email(*, token: str, language: str) -> tuple[User, HelpRequest
                     'yet? Choose one with "Forgot your password?".'
                 )
             )
+        name = draft.answers_for("contact").get("full_name", "")
+        user = _resident_for_link(
+            email=payload["email"], full_name=str(name), language=language
+        )
         draft.owner = user
         draft.save(update_fields=["owner", "updated_at"])
         Attachment.objects.filter(draft=draft, uploaded_by=None).update(
@@ -227,22 +237,11 @@ def help_request_accept_invitation(
         )
         if help_request is None or help_request.resident_id is not None:
             raise ConfirmationRefused(_("This link is not valid or has been used."))
-        users = get_user_model().objects
-        user = users.filter(email__iexact=payload["email"]).first()
-        if user is None:
-            user = users.create_user(
-                payload["email"],
-                None,
-                full_name=help_request.subject_name,
-                role=Role.RESIDENT,
-                language=language,
-            )
-        elif user.role != Role.RESIDENT or not user.is_active:
-            raise ConfirmationRefused(
-                _(
-                    "This address belongs to an account that cannot log in by link. Log in with your password."
-                )
-            )
+        user = _resident_for_link(
+            email=payload["email"],
+            full_name=help_request.subject_name,
+            language=language,
+        )
         help_request.resident = user
         help_request.save(update_fields=["resident"])
     return user, help_request

@@ -56,6 +56,23 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 messages.success(request, _("Your message has been sent."))
                 return redirect("citizens:request_detail", reference)
+    return _render_detail(
+        request,
+        help_request,
+        form=form,
+        satisfaction_form=SatisfactionForm(),
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _render_detail(
+    request: HttpRequest,
+    help_request: HelpRequest,
+    *,
+    form: MessageForm,
+    satisfaction_form: SatisfactionForm,
+    status: int,
+) -> HttpResponse:
     context = {
         "help_request": help_request,
         "timeline": timeline_for(help_request),
@@ -64,14 +81,9 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "attachments": help_request.attachments.all(),
         "form": form,
-        "satisfaction_form": SatisfactionForm(),
+        "satisfaction_form": satisfaction_form,
     }
-    return render(
-        request,
-        "citizens/request_detail.html",
-        context,
-        status=400 if form.is_bound and form.errors else 200,
-    )
+    return render(request, "citizens/request_detail.html", context, status=status)
 
 
 @role_required(Role.RESIDENT)
@@ -96,17 +108,13 @@ def request_rate(request: HttpRequest, reference: str) -> HttpResponse:
     help_request = get_help_request_for_resident(request, reference)
     form = SatisfactionForm(request.POST)
     if not form.is_valid():
-        context = {
-            "help_request": help_request,
-            "timeline": timeline_for(help_request),
-            "conversation": help_request.messages.filter(
-                for_resident=True
-            ).select_related("author"),
-            "attachments": help_request.attachments.all(),
-            "form": MessageForm(),
-            "satisfaction_form": form,
-        }
-        return render(request, "citizens/request_detail.html", context, status=400)
+        return _render_detail(
+            request,
+            help_request,
+            form=MessageForm(),
+            satisfaction_form=form,
+            status=400,
+        )
     try:
         help_request_rate(
             help_request=help_request, by=request.user, **form.cleaned_data
