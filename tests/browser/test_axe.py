@@ -151,7 +151,9 @@ def test_role_pages(
     assert problems == []
 
 
-def test_the_check_catches_a_real_violation(demo: None, context: BrowserContext) -> None:
+def test_the_check_catches_a_real_violation(
+    demo: None, context: BrowserContext
+) -> None:
     page = context.new_page()
     page.goto("/")
     page.evaluate(
