@@ -1,8 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import TEAM_ROLES, User
+from casework.models import Domain, Urgency
 from citizens.forms import MAX_TEXT
-from citizens.models import ALLOWED_TRANSITIONS, HelpRequest, Status
+from citizens.models import ALLOWED_TRANSITIONS, HelpRequest, Status, UrgentSituation
+from municipalities.models import Team
 
 
 class StaffMessageForm(forms.Form):
@@ -42,3 +45,55 @@ class ProgressForm(forms.Form):
         self.fields["status"].initial = help_request.status
         self.fields["next_step"].initial = help_request.next_step
         self.fields["next_step_date"].initial = help_request.next_step_date
+
+
+class TriageForm(forms.Form):
+    domains = forms.MultipleChoiceField(
+        label=_("Domains"),
+        choices=Domain.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one domain.")},
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    debt_threat = forms.BooleanField(
+        label=_(
+            "Threat of eviction, cut-off of energy or water, or termination of health insurance"
+        ),
+        help_text=_(
+            "Then the first debt-relief conversation is due within 3 working days."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, user: User, help_request: HelpRequest, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user)
+        triage = getattr(help_request, "triage", None)
+        self.initial.update(
+            {
+                "domains": triage.domains if triage else [],
+                "urgency": triage.urgency
+                if triage
+                else (Urgency.URGENT if help_request.is_urgent else Urgency.NORMAL),
+                "team": help_request.team_id or user.team_id,
+                "debt_threat": triage.debt_threat
+                if triage
+                else bool(
+                    {UrgentSituation.EVICTION, UrgentSituation.CUT_OFF}
+                    & set(help_request.urgent_situations)
+                ),
+            }
+        )
+
+
+class AssignForm(forms.Form):
+    caseworker = forms.ModelChoiceField(
+        label=_("Give to"), queryset=User.objects.none()
+    )
+
+    def __init__(self, *args, team_lead: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = User.objects.filter(
+            team_id=team_lead.team_id, role__in=TEAM_ROLES, is_active=True
+        ).order_by("full_name")

@@ -1,9 +1,20 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from citizens.models import HelpRequest
+from casework.models import (
+    DOMAIN_DEADLINES,
+    Deadline,
+    DeadlineKind,
+    Triage,
+    Urgency,
+    compute_due,
+)
+from citizens.models import OPEN_STATUSES, HelpRequest, Status
+from municipalities.models import Team
 
 
 def help_request_update_progress(
@@ -28,3 +39,103 @@ def help_request_update_progress(
             locked.team_id = by.team_id
             fields += ["contact_person", "team"]
         locked.save(update_fields=fields)
+
+
+def help_request_triage(
+    *,
+    help_request: HelpRequest,
+    by: User,
+    domains: list[str],
+    urgency: str,
+    team: Team,
+    debt_threat: bool,
+) -> None:
+    """Set domains, urgency and team, and the statutory deadlines that follow.
+
+    Deadlines count from the day the request came in (the melding / aanvraag).
+    Re-triage recomputes open deadlines and drops those of removed domains; a met or
+    suspended deadline is left as it is."""
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        Triage.objects.update_or_create(
+            help_request=locked,
+            defaults={
+                "domains": domains,
+                "urgency": urgency,
+                "debt_threat": debt_threat,
+                "triaged_by": by,
+                "triaged_at": timezone.now(),
+            },
+        )
+        locked.team = team
+        locked.is_urgent = bool(locked.urgent_situations) or urgency != Urgency.NORMAL
+        locked.save(update_fields=["team", "is_urgent"])
+        start = timezone.localdate(locked.submitted_at)
+        wanted = {
+            kind for domain in domains for kind in DOMAIN_DEADLINES.get(domain, [])
+        }
+        for kind in wanted:
+            in_working_days = (
+                kind == DeadlineKind.DEBT_FIRST_CONVERSATION and debt_threat
+            )
+            due = compute_due(kind, start, in_working_days=in_working_days)
+            deadline = Deadline.objects.filter(help_request=locked, kind=kind).first()
+            if deadline is None:
+                Deadline.objects.create(
+                    help_request=locked,
+                    kind=kind,
+                    start=start,
+                    due=due,
+                    in_working_days=in_working_days,
+                )
+            elif deadline.met_at is None and deadline.suspended_since is None:
+                deadline.due = due
+                deadline.in_working_days = in_working_days
+                deadline.save(update_fields=["due", "in_working_days"])
+        Deadline.objects.filter(help_request=locked, met_at__isnull=True).exclude(
+            kind__in=wanted
+        ).delete()
+        if locked.status == Status.RECEIVED:
+            locked.transition(Status.IN_REVIEW, by=by, note=_("Triaged"))
+
+
+def help_request_claim(*, help_request: HelpRequest, by: User) -> bool:
+    """Make `by` the contact person of an unassigned request. Exactly one of many
+    simultaneous claims wins: the UPDATE only matches while nobody has it."""
+    with transaction.atomic():
+        won = HelpRequest.objects.filter(
+            pk=help_request.pk, contact_person__isnull=True
+        ).update(contact_person=by, team=by.team)
+        if won:
+            locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+            if locked.status == Status.RECEIVED:
+                locked.transition(Status.IN_REVIEW, by=by, note=_("Claimed"))
+    return bool(won)
+
+
+def help_request_assign(*, help_request: HelpRequest, by: User, to: User) -> None:
+    """A team lead gives a request to a caseworker of their team."""
+    HelpRequest.objects.filter(pk=help_request.pk).update(
+        contact_person=to, team=to.team
+    )
+
+
+def help_requests_reassign(*, by: User, from_user: User, to_user: User) -> int:
+    """Move every open request of one caseworker to another (leave, illness)."""
+    return HelpRequest.objects.filter(
+        contact_person=from_user, status__in=OPEN_STATUSES
+    ).update(contact_person=to_user, team=to_user.team)
+
+
+def deadline_suspend(*, deadline: Deadline, by: User) -> None:
+    with transaction.atomic():
+        Deadline.objects.select_for_update().get(pk=deadline.pk).suspend(
+            timezone.localdate()
+        )
+
+
+def deadline_resume(*, deadline: Deadline, by: User) -> None:
+    with transaction.atomic():
+        Deadline.objects.select_for_update().get(pk=deadline.pk).resume(
+            timezone.localdate()
+        )

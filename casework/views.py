@@ -1,14 +1,23 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import role_required
 from accounts.models import TEAM_ROLES, Role, User
 from casework.access import get_help_request_for_staff
-from casework.forms import ProgressForm, StaffMessageForm
-from casework.services import help_request_update_progress
+from casework.forms import AssignForm, ProgressForm, StaffMessageForm, TriageForm
+from casework.services import (
+    deadline_resume,
+    deadline_suspend,
+    help_request_assign,
+    help_request_claim,
+    help_request_triage,
+    help_request_update_progress,
+)
 from citizens.models import HelpRequest
 from citizens.services import MessageRefused, message_post
 from municipalities.models import Neighbourhood
@@ -33,46 +42,118 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/home.html", context)
 
 
-@role_required(Role.CASEWORKER, Role.TEAM_LEAD)
-@require_http_methods(["GET", "POST"])
-def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    help_request = get_help_request_for_staff(request, reference)
-    message_form = StaffMessageForm(
-        request.POST if "send_message" in request.POST else None
-    )
-    progress_form = ProgressForm(
-        request.POST if "save_progress" in request.POST else None,
-        help_request=help_request,
-    )
-    if request.method == "POST":
-        if "send_message" in request.POST and message_form.is_valid():
-            try:
-                message_post(
-                    help_request=help_request,
-                    author=request.user,
-                    body=message_form.cleaned_data["body"],
-                    for_resident=message_form.cleaned_data["for_resident"],
-                )
-            except MessageRefused as refusal:
-                message_form.add_error(None, str(refusal))
-            else:
-                messages.success(request, _("The message has been saved."))
-                return redirect("casework:request_detail", reference)
-        if "save_progress" in request.POST and progress_form.is_valid():
-            help_request_update_progress(
-                help_request=help_request,
-                by=request.user,
-                **progress_form.cleaned_data,
-            )
-            messages.success(request, _("The progress has been saved."))
-            return redirect("casework:request_detail", reference)
+def _render_detail(
+    request: HttpRequest,
+    help_request: HelpRequest,
+    *,
+    status: int = 200,
+    **forms: object,
+) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
     context = {
         "help_request": help_request,
         "conversation": help_request.messages.select_related("author"),
         "history": help_request.status_changes.select_related("by"),
         "attachments": help_request.attachments.all(),
-        "message_form": message_form,
-        "progress_form": progress_form,
+        "deadlines": [
+            (deadline, deadline.state(today))
+            for deadline in help_request.deadlines.all()
+        ],
+        "message_form": StaffMessageForm(),
+        "progress_form": ProgressForm(help_request=help_request),
+        "triage_form": TriageForm(user=user, help_request=help_request),
+        "assign_form": AssignForm(team_lead=user)
+        if user.role == Role.TEAM_LEAD
+        else None,
+        **forms,
     }
-    status = 400 if request.method == "POST" else 200
     return render(request, "casework/request_detail.html", context, status=status)
+
+
+@role_required(Role.CASEWORKER, Role.TEAM_LEAD)
+@require_http_methods(["GET", "POST"])
+def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    help_request = get_help_request_for_staff(request, reference)
+    if request.method == "GET":
+        return _render_detail(request, help_request)
+    if "send_message" in request.POST:
+        form = StaffMessageForm(request.POST)
+        if form.is_valid():
+            try:
+                message_post(
+                    help_request=help_request, author=request.user, **form.cleaned_data
+                )
+            except MessageRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("The message has been saved."))
+                return redirect("casework:request_detail", reference)
+        return _render_detail(request, help_request, message_form=form, status=400)
+    form = ProgressForm(request.POST, help_request=help_request)
+    if form.is_valid():
+        help_request_update_progress(
+            help_request=help_request, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The progress has been saved."))
+        return redirect("casework:request_detail", reference)
+    return _render_detail(request, help_request, progress_form=form, status=400)
+
+
+@role_required(Role.CASEWORKER, Role.TEAM_LEAD)
+@require_POST
+def triage(request: HttpRequest, reference: str) -> HttpResponse:
+    help_request = get_help_request_for_staff(request, reference)
+    form = TriageForm(request.POST, user=request.user, help_request=help_request)
+    if not form.is_valid():
+        return _render_detail(request, help_request, triage_form=form, status=400)
+    help_request_triage(help_request=help_request, by=request.user, **form.cleaned_data)
+    messages.success(request, _("The triage has been saved."))
+    return redirect("casework:request_detail", reference)
+
+
+@role_required(Role.CASEWORKER, Role.TEAM_LEAD)
+@require_POST
+def claim(request: HttpRequest, reference: str) -> HttpResponse:
+    help_request = get_help_request_for_staff(request, reference)
+    if help_request_claim(help_request=help_request, by=request.user):
+        messages.success(request, _("You are now the contact person."))
+    else:
+        messages.error(request, _("Someone else has already taken this request."))
+    return redirect("casework:request_detail", reference)
+
+
+@role_required(Role.TEAM_LEAD)
+@require_POST
+def assign(request: HttpRequest, reference: str) -> HttpResponse:
+    help_request = get_help_request_for_staff(request, reference)
+    form = AssignForm(request.POST, team_lead=request.user)
+    if not form.is_valid():
+        return _render_detail(request, help_request, assign_form=form, status=400)
+    help_request_assign(
+        help_request=help_request, by=request.user, to=form.cleaned_data["caseworker"]
+    )
+    messages.success(request, _("The request has been given to a caseworker."))
+    return redirect("casework:request_detail", reference)
+
+
+@role_required(Role.CASEWORKER, Role.TEAM_LEAD)
+@require_POST
+def deadline_clock(
+    request: HttpRequest, reference: str, pk: int, action: str
+) -> HttpResponse:
+    help_request = get_help_request_for_staff(request, reference)
+    deadline = get_object_or_404(help_request.deadlines, pk=pk)
+    if action == "suspend":
+        deadline_suspend(deadline=deadline, by=request.user)
+        messages.success(
+            request, _("The deadline is suspended while waiting for the resident.")
+        )
+    elif action == "resume":
+        deadline_resume(deadline=deadline, by=request.user)
+        messages.success(
+            request, _("The deadline runs again with the days that were left.")
+        )
+    else:
+        raise PermissionDenied
+    return redirect("casework:request_detail", reference)

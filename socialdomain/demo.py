@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from accounts import demo as accounts_demo
+from casework import demo as casework_demo
 from citizens import demo as citizens_demo
 from municipalities import demo as municipalities_demo
 from networks import demo as networks_demo
@@ -12,4 +13,5 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     ("organisations", networks_demo.seed),
     ("demo accounts", accounts_demo.seed),
     ("help requests in every state", citizens_demo.seed),
+    ("triage and statutory deadlines", casework_demo.seed),
 ]

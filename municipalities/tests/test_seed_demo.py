@@ -101,3 +101,23 @@ def test_readme_documents_the_demo_accounts_and_password() -> None:
         "beheerder",
     ):
         assert f"{address}@den-helder.buurtkracht.test" in readme
+
+
+def test_demo_gives_each_caseworker_a_caseload_with_deadlines(db: None) -> None:
+    from casework.models import Deadline
+    from citizens.models import HelpRequest, Status
+
+    call_command("seed_demo")
+
+    for caseworker in User.objects.filter(
+        role=Role.CASEWORKER, email__endswith=".buurtkracht.test"
+    ):
+        caseload = HelpRequest.objects.filter(contact_person=caseworker)
+        assert caseload.count() >= 3
+        assert Deadline.objects.filter(help_request__in=caseload).exists()
+        assert set(
+            HelpRequest.objects.filter(
+                resident__municipality=caseworker.municipality,
+                resident__role=Role.RESIDENT,
+            ).values_list("status", flat=True)
+        ) == set(Status.values)

@@ -1,0 +1,179 @@
+"""Triage and statutory deadlines of help requests.
+
+The deadline rules (PRODUCT.md): Wmo investigation 6 weeks after the melding, Wmo
+decision 2 weeks after the aanvraag, Participatiewet and Jeugdwet decisions 8 weeks,
+debt relief first conversation within 4 weeks, or 3 working days under a threat of
+eviction, cut-off of energy or water, or termination of health insurance.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from socialdomain.lib.workdays import (
+    add_weeks,
+    add_working_days,
+    next_working_day,
+    working_days_between,
+)
+
+DUE_SOON_WORKING_DAYS = 3
+
+
+class Domain(models.TextChoices):
+    WMO = "wmo", _("Wmo (support)")
+    PARTICIPATION = "participation", _("Participatiewet (income and work)")
+    YOUTH = "youth", _("Jeugdwet (youth)")
+    DEBT = "debt", _("Debt relief")
+    HOUSING = "housing", _("Housing")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    NETWORK_ONLY = "network_only", _("Neighbourhood network only")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    CRISIS = "crisis", _("Crisis")
+
+
+class DeadlineKind(models.TextChoices):
+    WMO_INVESTIGATION = "wmo_investigation", _("Wmo investigation (6 weeks)")
+    WMO_DECISION = "wmo_decision", _("Wmo decision (2 weeks after the application)")
+    PARTICIPATION_DECISION = (
+        "participation_decision",
+        _("Participatiewet decision (8 weeks)"),
+    )
+    YOUTH_DECISION = "youth_decision", _("Jeugdwet decision (8 weeks)")
+    DEBT_FIRST_CONVERSATION = (
+        "debt_first_conversation",
+        _("Debt relief: first conversation"),
+    )
+
+
+# Deadlines counted in weeks; the debt-relief one is in weeks or working days.
+WEEKS: dict[str, int] = {
+    DeadlineKind.WMO_INVESTIGATION: 6,
+    DeadlineKind.WMO_DECISION: 2,
+    DeadlineKind.PARTICIPATION_DECISION: 8,
+    DeadlineKind.YOUTH_DECISION: 8,
+    DeadlineKind.DEBT_FIRST_CONVERSATION: 4,
+}
+DEBT_THREAT_WORKING_DAYS = 3
+
+# The deadlines a domain brings along at triage.
+DOMAIN_DEADLINES: dict[str, list[str]] = {
+    Domain.WMO: [DeadlineKind.WMO_INVESTIGATION],
+    Domain.PARTICIPATION: [DeadlineKind.PARTICIPATION_DECISION],
+    Domain.YOUTH: [DeadlineKind.YOUTH_DECISION],
+    Domain.DEBT: [DeadlineKind.DEBT_FIRST_CONVERSATION],
+}
+
+
+def compute_due(kind: str, start: date, *, in_working_days: bool = False) -> date:
+    if in_working_days:
+        return add_working_days(start, DEBT_THREAT_WORKING_DAYS)
+    return add_weeks(start, WEEKS[kind])
+
+
+class DeadlineState(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    SUSPENDED = "suspended", _("Suspended")
+    MET = "met", _("Met")
+
+
+class Triage(models.Model):
+    help_request = models.OneToOneField(
+        "citizens.HelpRequest",
+        on_delete=models.CASCADE,
+        related_name="triage",
+        primary_key=True,
+    )
+    domains = ArrayField(
+        models.CharField(max_length=20, choices=Domain), verbose_name=_("domains")
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency, default=Urgency.NORMAL
+    )
+    debt_threat = models.BooleanField(
+        _("threat of eviction, cut-off or termination of health insurance"),
+        default=False,
+    )
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    triaged_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.help_request_id}: {', '.join(self.domains)}"
+
+
+class Deadline(models.Model):
+    """One statutory time limit of a help request, with suspension."""
+
+    help_request = models.ForeignKey(
+        "citizens.HelpRequest", on_delete=models.CASCADE, related_name="deadlines"
+    )
+    kind = models.CharField(max_length=30, choices=DeadlineKind)
+    in_working_days = models.BooleanField(default=False)
+    start = models.DateField()
+    due = models.DateField()
+    suspended_since = models.DateField(null=True, blank=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["help_request", "kind"], name="deadline_one_per_kind"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["due"],
+                name="deadline_open_due",
+                condition=models.Q(met_at__isnull=True, suspended_since__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.due}"
+
+    def state(self, today: date) -> DeadlineState:
+        if self.met_at:
+            return DeadlineState.MET
+        if self.suspended_since:
+            return DeadlineState.SUSPENDED
+        if today > self.due:
+            return DeadlineState.OVERDUE
+        if working_days_between(today, self.due) <= DUE_SOON_WORKING_DAYS:
+            return DeadlineState.DUE_SOON
+        return DeadlineState.ON_TRACK
+
+    def suspend(self, on: date) -> None:
+        """Stop the clock while waiting for the resident."""
+        if self.suspended_since is None and self.met_at is None:
+            self.suspended_since = on
+            self.save(update_fields=["suspended_since"])
+
+    def resume(self, on: date) -> None:
+        """Start the clock again with the days that were left when it stopped."""
+        if self.suspended_since is None:
+            return
+        since = self.suspended_since
+        if self.in_working_days:
+            remaining = working_days_between(since, self.due)
+            self.due = add_working_days(max(on, since), remaining)
+        else:
+            remaining = max((self.due - since).days, 0)
+            self.due = next_working_day(max(on, since) + timedelta(days=remaining))
+        self.suspended_since = None
+        self.save(update_fields=["due", "suspended_since"])
