@@ -177,3 +177,57 @@ class Deadline(models.Model):
             self.due = next_working_day(max(on, since) + timedelta(days=remaining))
         self.suspended_since = None
         self.save(update_fields=["due", "suspended_since"])
+
+
+class SavedFilter(models.Model):
+    """A caseworker's named queue filter (the query string of the queue page)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"], name="saved_filter_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactKind(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    HOME_VISIT = "home_visit", _("Home visit")
+    EMAIL = "email", _("E-mail")
+    WALK_IN = "walk_in", _("Walk-in")
+
+
+class ContactMoment(models.Model):
+    """A contact with the resident: when, how, and a short summary (staff only)."""
+
+    help_request = models.ForeignKey(
+        "citizens.HelpRequest", on_delete=models.CASCADE, related_name="contact_moments"
+    )
+    kind = models.CharField(_("kind of contact"), max_length=20, choices=ContactKind)
+    happened_on = models.DateField(_("date"))
+    summary = models.TextField(_("summary"))
+    is_intake = models.BooleanField(
+        _("intake (kitchen-table conversation)"), default=False
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+        indexes = [models.Index(fields=["help_request", "-happened_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.happened_on}"

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
@@ -84,6 +86,22 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN_STATUSES = frozenset(
     {Status.RECEIVED, Status.IN_REVIEW, Status.APPOINTMENT_PLANNED, Status.IN_PROGRESS}
 )
+
+
+class Outcome(models.TextChoices):
+    OWN_NETWORK = "own_network", _("Solved with own network")
+    NEIGHBOURHOOD_NETWORK = (
+        "neighbourhood_network",
+        _("Solved with the neighbourhood network or a volunteer"),
+    )
+    LOCAL_ORGANISATION = "local_organisation", _("Solved by a local organisation")
+    FORMAL_PROVISION = (
+        "formal_provision",
+        _("Formal provision (maatwerkvoorziening or benefit)"),
+    )
+    REFERRED = "referred", _("Referred elsewhere")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    NO_HELP_NEEDED = "no_help_needed", _("No help needed")
 
 
 class InvalidTransition(ValidationError):
@@ -265,6 +283,10 @@ class HelpRequest(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     satisfaction_score = models.PositiveSmallIntegerField(null=True, blank=True)
     satisfaction_comment = models.TextField(blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome, blank=True)
+    # Full-text search (Dutch configuration) over reference, names and text; kept
+    # current by the services that change those fields.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = HelpRequestQuerySet.as_manager()
 
@@ -276,6 +298,9 @@ class HelpRequest(models.Model):
             models.Index(fields=["resident", "-submitted_at"]),
             models.Index(fields=["filed_by", "-submitted_at"]),
             models.Index(fields=["municipality", "status"]),
+            models.Index(fields=["contact_person", "status"]),
+            models.Index(fields=["team", "status", "-submitted_at"]),
+            GinIndex(fields=["search_document"], name="help_request_search"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -407,6 +432,9 @@ class Attachment(models.Model):
 class AccessPurpose(models.TextChoices):
     HANDLE = "handle", _("Handling the request")
     TEAM_OVERVIEW = "team_overview", _("Team lead oversight")
+    OUTSIDE_CASELOAD = "outside_caseload", _("Helping a colleague (reason given)")
+    DOCUMENT = "document", _("Reading a document")
+    EXPORT = "export", _("Export")
 
 
 class FileAccess(models.Model):
@@ -422,11 +450,16 @@ class FileAccess(models.Model):
     )
     role = models.CharField(max_length=20)
     purpose = models.CharField(max_length=20, choices=AccessPurpose)
+    # Given when someone opens a request outside their own caseload.
+    reason = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["help_request", "-at"])]
+        indexes = [
+            models.Index(fields=["help_request", "-at"]),
+            models.Index(fields=["user", "-at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.help_request_id} {self.role} {self.at:%Y-%m-%d %H:%M}"
