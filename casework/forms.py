@@ -1,10 +1,19 @@
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TEAM_ROLES, User
-from casework.models import Domain, Urgency
+from casework.models import ContactKind, Domain, Urgency
 from citizens.forms import MAX_TEXT
-from citizens.models import ALLOWED_TRANSITIONS, HelpRequest, Status, UrgentSituation
+from citizens.models import (
+    ALLOWED_TRANSITIONS,
+    HelpRequest,
+    Outcome,
+    Status,
+    UrgentSituation,
+)
 from municipalities.models import Team
 
 
@@ -35,6 +44,19 @@ class ProgressForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    outcome = forms.ChoiceField(
+        label=_("Outcome (when closing)"),
+        choices=[("", "—"), *Outcome.choices],
+        required=False,
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("status") == Status.CLOSED and not data.get("outcome"):
+            self.add_error("outcome", _("Closing needs an outcome: how was it solved?"))
+        if data.get("status") != Status.CLOSED:
+            data["outcome"] = ""
+        return data
 
     def __init__(self, *args, help_request: HelpRequest, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -97,3 +119,25 @@ class AssignForm(forms.Form):
         self.fields["caseworker"].queryset = User.objects.filter(
             team_id=team_lead.team_id, role__in=TEAM_ROLES, is_active=True
         ).order_by("full_name")
+
+
+class ContactMomentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
+    happened_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a short summary.")},
+    )
+    is_intake = forms.BooleanField(
+        label=_("This was the intake (kitchen-table conversation)"), required=False
+    )
+
+    def clean_happened_on(self) -> date:
+        day = self.cleaned_data["happened_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A contact cannot be in the future."))
+        return day

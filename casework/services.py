@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from casework.models import (
     DOMAIN_DEADLINES,
+    ContactMoment,
     Deadline,
     DeadlineKind,
     Triage,
@@ -24,6 +25,7 @@ def help_request_update_progress(
     status: str,
     next_step: str,
     next_step_date: date | None,
+    outcome: str = "",
 ) -> None:
     """Record the next step and, when it changes, the status (with its history row).
     Whoever records progress becomes the resident's contact person if there is none."""
@@ -34,6 +36,9 @@ def help_request_update_progress(
         locked.next_step = next_step
         locked.next_step_date = next_step_date
         fields = ["next_step", "next_step_date"]
+        if status == Status.CLOSED and outcome:
+            locked.outcome = outcome
+            fields.append("outcome")
         if locked.contact_person_id is None:
             locked.contact_person = by
             locked.team_id = by.team_id
@@ -139,3 +144,32 @@ def deadline_resume(*, deadline: Deadline, by: User) -> None:
         Deadline.objects.select_for_update().get(pk=deadline.pk).resume(
             timezone.localdate()
         )
+
+
+def contact_moment_add(
+    *,
+    help_request: HelpRequest,
+    by: User,
+    kind: str,
+    happened_on: date,
+    summary: str,
+    is_intake: bool,
+) -> ContactMoment:
+    """Record a contact; an intake moves a new or reviewed request to "working on it"."""
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        moment = ContactMoment.objects.create(
+            help_request=locked,
+            kind=kind,
+            happened_on=happened_on,
+            summary=summary,
+            is_intake=is_intake,
+            by=by,
+        )
+        if is_intake and locked.status in (
+            Status.RECEIVED,
+            Status.IN_REVIEW,
+            Status.APPOINTMENT_PLANNED,
+        ):
+            locked.transition(Status.IN_PROGRESS, by=by, note=_("Intake held"))
+    return moment

@@ -9,8 +9,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import role_required
 from accounts.models import TEAM_ROLES, Role, User
 from casework.access import get_help_request_for_staff
-from casework.forms import AssignForm, ProgressForm, StaffMessageForm, TriageForm
+from casework.forms import (
+    AssignForm,
+    ContactMomentForm,
+    ProgressForm,
+    StaffMessageForm,
+    TriageForm,
+)
 from casework.services import (
+    contact_moment_add,
     deadline_resume,
     deadline_suspend,
     help_request_assign,
@@ -66,6 +73,8 @@ def _render_detail(
         "assign_form": AssignForm(team_lead=user)
         if user.role == Role.TEAM_LEAD
         else None,
+        "contact_form": ContactMomentForm(initial={"happened_on": today}),
+        "contact_moments": help_request.contact_moments.select_related("by"),
         **forms,
     }
     return render(request, "casework/request_detail.html", context, status=status)
@@ -156,4 +165,16 @@ def deadline_clock(
         )
     else:
         raise PermissionDenied
+    return redirect("casework:request_detail", reference)
+
+
+@role_required(Role.CASEWORKER, Role.TEAM_LEAD)
+@require_POST
+def contact_moment(request: HttpRequest, reference: str) -> HttpResponse:
+    help_request = get_help_request_for_staff(request, reference)
+    form = ContactMomentForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, help_request, contact_form=form, status=400)
+    contact_moment_add(help_request=help_request, by=request.user, **form.cleaned_data)
+    messages.success(request, _("The contact has been recorded."))
     return redirect("casework:request_detail", reference)

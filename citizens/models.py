@@ -62,8 +62,15 @@ class Status(models.TextChoices):
 
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    # An intake can happen right away (a walk-in), hence received -> in progress.
     Status.RECEIVED: frozenset(
-        {Status.IN_REVIEW, Status.APPOINTMENT_PLANNED, Status.CLOSED, Status.WITHDRAWN}
+        {
+            Status.IN_REVIEW,
+            Status.APPOINTMENT_PLANNED,
+            Status.IN_PROGRESS,
+            Status.CLOSED,
+            Status.WITHDRAWN,
+        }
     ),
     Status.IN_REVIEW: frozenset(
         {

@@ -20,6 +20,7 @@ from citizens.models import (
     HelpRequest,
     HelpRequestDraft,
     Message,
+    Outcome,
     ReferenceCounter,
     Status,
     StatusChange,
@@ -254,6 +255,8 @@ def help_request_withdraw(*, help_request: HelpRequest, by: User) -> None:
         if not locked.is_open:
             return
         locked.transition(Status.WITHDRAWN, by=by, note=_("Withdrawn by the resident"))
+        locked.outcome = Outcome.WITHDRAWN
+        locked.save(update_fields=["outcome"])
 
 
 def message_post(
