@@ -24,14 +24,15 @@ ROLE_NAVIGATION: dict[str, list[tuple[Promise, str]]] = {
         (_("My help requests"), "citizens:request_list"),
         (_("My data"), "citizens:my_data"),
     ],
-    Role.CASEWORKER: [(_("My work"), "casework:home")],
-    Role.TEAM_LEAD: [(_("My team"), "casework:home")],
+    Role.CASEWORKER: [(_("My work"), "casework:home"), (_("Queue"), "casework:queue")],
+    Role.TEAM_LEAD: [(_("My team"), "casework:home"), (_("Queue"), "casework:queue")],
     Role.PARTNER: [(_("My organisation"), "networks:partner_home")],
     Role.PILOT_OWNER: [(_("Pilots"), "pilots:home")],
     Role.ALDERMAN: [(_("Overview"), "dashboards:home")],
     Role.FUNCTIONAL_ADMIN: [
         (_("Administration"), "accounts:admin_home"),
         (_("Staff accounts"), "accounts:account_list"),
+        (_("Access log"), "accounts:access_log"),
     ],
 }
 

@@ -35,6 +35,7 @@ urlpatterns = [
         views.account_detail,
         name="account_detail",
     ),
+    path("administration/access-log/", views.access_log, name="access_log"),
 ]
 
 urlpatterns += [

@@ -7,10 +7,11 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import get_account_for_user, role_required
-from accounts.forms import LoginForm, PasswordResetRequestForm
+from accounts.access_log import access_log_page
+from accounts.forms import AccessLogFilterForm, LoginForm, PasswordResetRequestForm
 from accounts.homes import home_url_for
 from accounts.models import Role, User
 from accounts.services import password_reset_request
@@ -91,3 +92,19 @@ def account_list(request: HttpRequest) -> HttpResponse:
 def account_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     account = get_account_for_user(request, public_id)
     return render(request, "accounts/account_detail.html", {"account": account})
+
+
+@role_required(Role.FUNCTIONAL_ADMIN)
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    form = AccessLogFilterForm(request.GET, admin=request.user)
+    if not form.is_valid():
+        return render(request, "accounts/access_log.html", {"form": form}, status=400)
+    page = access_log_page(admin=request.user, **form.cleaned_data)
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {"form": form, "page": page, "first_page_query": query.urlencode()}
+    if page.next_cursor:
+        query["after"] = page.next_cursor
+        context["next_page_query"] = query.urlencode()
+    return render(request, "accounts/access_log.html", context)

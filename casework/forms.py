@@ -141,3 +141,27 @@ class ContactMomentForm(forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError(_("A contact cannot be in the future."))
         return day
+
+
+class AccessReasonForm(forms.Form):
+    """Why someone opens a request outside their own caseload (kept in the log)."""
+
+    suggestions = (
+        _("Standing in for the contact person, who is absent"),
+        _("The resident called and the contact person is not available"),
+        _("A colleague asked me to help or advise"),
+        _("Preparing a case discussion with the team"),
+    )
+
+    access_reason = forms.CharField(
+        label=_("Why do you open this request?"),
+        max_length=300,
+        help_text=_(
+            "Your name, the time and this reason are kept in the access log. "
+            "The resident can see the date, your role and the purpose."
+        ),
+        widget=forms.TextInput(
+            attrs={"list": "access-reason-suggestions", "autocomplete": "off"}
+        ),
+        error_messages={"required": _("Give a reason to open this request.")},
+    )

@@ -231,3 +231,120 @@ class ContactMoment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.happened_on}"
+
+
+class ZrmDomain(models.TextChoices):
+    """The 13 domains of the Zelfredzaamheid-Matrix, scored 1 (acute crisis) to 5."""
+
+    FINANCES = "finances", _("Finances")
+    WORK_EDUCATION = "work_education", _("Work and education")
+    TIME_USE = "time_use", _("Time use")
+    HOUSING = "housing", _("Housing")
+    DOMESTIC_RELATIONS = "domestic_relations", _("Domestic relations")
+    MENTAL_HEALTH = "mental_health", _("Mental health")
+    PHYSICAL_HEALTH = "physical_health", _("Physical health")
+    SUBSTANCE_USE = "substance_use", _("Substance use")
+    BASIC_ADL = "basic_adl", _("Basic daily living (ADL)")
+    INSTRUMENTAL_ADL = "instrumental_adl", _("Instrumental daily living (IADL)")
+    SOCIAL_NETWORK = "social_network", _("Social network")
+    SOCIAL_PARTICIPATION = "social_participation", _("Social participation")
+    JUSTICE = "justice", _("Justice")
+
+
+class ZrmMoment(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    EVALUATION = "evaluation", _("Evaluation")
+
+
+class ZrmAssessment(models.Model):
+    """ZRM scores of one help request at intake or at evaluation."""
+
+    help_request = models.ForeignKey(
+        "citizens.HelpRequest", on_delete=models.CASCADE, related_name="zrm_assessments"
+    )
+    moment = models.CharField(max_length=20, choices=ZrmMoment)
+    scores = models.JSONField(default=dict)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["help_request", "moment"], name="zrm_one_per_moment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.help_request_id} {self.moment}"
+
+
+class Household(models.Model):
+    """1 gezin, 1 plan, 1 regisseur: the requests of one household, one coordinator."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_households",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"household {self.pk}"
+
+
+class HouseholdMembership(models.Model):
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="memberships"
+    )
+    help_request = models.OneToOneField(
+        "citizens.HelpRequest", on_delete=models.CASCADE, related_name="household_link"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.help_request_id}"
+
+
+class ActionOwner(models.TextChoices):
+    RESIDENT = "resident", _("The resident")
+    OWN_NETWORK = "own_network", _("Own network")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    ORGANISATION = "organisation", _("Organisation")
+    CASEWORKER = "caseworker", _("Caseworker")
+
+
+class PlanGoal(models.Model):
+    """A goal of the household's support plan, on one ZRM domain."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="goals"
+    )
+    domain = models.CharField(_("ZRM domain"), max_length=30, choices=ZrmDomain)
+    description = models.CharField(_("goal"), max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlanAction(models.Model):
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(_("action"), max_length=300)
+    owner = models.CharField(_("who does it"), max_length=20, choices=ActionOwner)
+    due = models.DateField(_("due date"))
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.description

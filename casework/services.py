@@ -10,8 +10,13 @@ from casework.models import (
     ContactMoment,
     Deadline,
     DeadlineKind,
+    Household,
+    HouseholdMembership,
     Triage,
     Urgency,
+    ZrmAssessment,
+    ZrmDomain,
+    ZrmMoment,
     compute_due,
 )
 from citizens.models import OPEN_STATUSES, HelpRequest, Status
@@ -173,3 +178,57 @@ def contact_moment_add(
         ):
             locked.transition(Status.IN_PROGRESS, by=by, note=_("Intake held"))
     return moment
+
+
+def household_of(help_request: HelpRequest) -> Household | None:
+    link = HouseholdMembership.objects.filter(help_request=help_request).first()
+    return link.household if link else None
+
+
+def household_ensure(*, help_request: HelpRequest, by: User) -> Household:
+    """The request's household; a household of one is made the first time."""
+    with transaction.atomic():
+        HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        household = household_of(help_request)
+        if household is None:
+            household = Household.objects.create(
+                municipality_id=help_request.municipality_id,
+                coordinator=help_request.contact_person or by,
+            )
+            HouseholdMembership.objects.create(
+                household=household, help_request=help_request
+            )
+    return household
+
+
+def household_link(
+    *, household: Household, help_request: HelpRequest, by: User
+) -> None:
+    """Add another request of the same household (1 gezin, 1 plan)."""
+    HouseholdMembership.objects.create(household=household, help_request=help_request)
+
+
+def zrm_record(
+    *, help_request: HelpRequest, moment: str, scores: dict[str, int], by: User
+) -> ZrmAssessment:
+    assessment, _ = ZrmAssessment.objects.update_or_create(
+        help_request=help_request,
+        moment=moment,
+        defaults={"scores": scores, "by": by, "at": timezone.now()},
+    )
+    return assessment
+
+
+def zrm_change(help_request: HelpRequest) -> list[dict[str, object]]:
+    """Per ZRM domain: the intake score, the evaluation score and the change."""
+    by_moment = {a.moment: a.scores for a in help_request.zrm_assessments.all()}
+    intake = by_moment.get(ZrmMoment.INTAKE, {})
+    evaluation = by_moment.get(ZrmMoment.EVALUATION, {})
+    rows = []
+    for value, label in ZrmDomain.choices:
+        before, after = intake.get(value), evaluation.get(value)
+        change = after - before if before is not None and after is not None else None
+        rows.append(
+            {"domain": label, "intake": before, "evaluation": after, "change": change}
+        )
+    return rows

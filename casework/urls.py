@@ -1,11 +1,18 @@
 from django.urls import path
 
-from casework import views
+from casework import views, views_plan, views_queue
 
 app_name = "casework"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("queue/", views_queue.queue, name="queue"),
+    path("queue/saved/", views_queue.saved_filter_create, name="saved_filter_create"),
+    path(
+        "queue/saved/<int:pk>/delete/",
+        views_queue.saved_filter_delete,
+        name="saved_filter_delete",
+    ),
     path("requests/<str:reference>/", views.request_detail, name="request_detail"),
     path("requests/<str:reference>/triage/", views.triage, name="triage"),
     path("requests/<str:reference>/claim/", views.claim, name="claim"),
@@ -19,5 +26,10 @@ urlpatterns = [
         "requests/<str:reference>/deadlines/<int:pk>/<str:action>/",
         views.deadline_clock,
         name="deadline_clock",
+    ),
+    path(
+        "requests/<str:reference>/household/",
+        views_plan.household_plan,
+        name="household_plan",
     ),
 ]

@@ -8,8 +8,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import role_required
 from accounts.models import TEAM_ROLES, Role, User
-from casework.access import get_help_request_for_staff
+from casework.access import (
+    AccessReasonNeeded,
+    get_help_request_for_staff,
+    get_help_request_to_claim,
+    give_access_reason,
+    open_help_request_for_staff,
+)
 from casework.forms import (
+    AccessReasonForm,
     AssignForm,
     ContactMomentForm,
     ProgressForm,
@@ -80,12 +87,30 @@ def _render_detail(
     return render(request, "casework/request_detail.html", context, status=status)
 
 
+def _open_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """Show the request; outside one's own caseload first ask why (and log it)."""
+    form = AccessReasonForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        give_access_reason(request, reference, form.cleaned_data["access_reason"])
+        return redirect("casework:request_detail", reference)
+    opened = open_help_request_for_staff(request, reference)
+    if isinstance(opened, AccessReasonNeeded):
+        context = {"form": form, "reference": opened.reference}
+        return render(
+            request,
+            "casework/access_reason.html",
+            context,
+            status=400 if form.is_bound else 200,
+        )
+    return _render_detail(request, opened)
+
+
 @role_required(Role.CASEWORKER, Role.TEAM_LEAD)
 @require_http_methods(["GET", "POST"])
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    if request.method == "GET" or "access_reason" in request.POST:
+        return _open_detail(request, reference)
     help_request = get_help_request_for_staff(request, reference)
-    if request.method == "GET":
-        return _render_detail(request, help_request)
     if "send_message" in request.POST:
         form = StaffMessageForm(request.POST)
         if form.is_valid():
@@ -124,7 +149,7 @@ def triage(request: HttpRequest, reference: str) -> HttpResponse:
 @role_required(Role.CASEWORKER, Role.TEAM_LEAD)
 @require_POST
 def claim(request: HttpRequest, reference: str) -> HttpResponse:
-    help_request = get_help_request_for_staff(request, reference)
+    help_request = get_help_request_to_claim(request, reference)
     if help_request_claim(help_request=help_request, by=request.user):
         messages.success(request, _("You are now the contact person."))
     else:

@@ -151,6 +151,7 @@ def seed() -> None:
                 else None,
                 satisfaction_score=score,
             )
+            help_request.refresh_search_document()
             previous = ""
             for index, status in enumerate(path):
                 StatusChange.objects.create(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
@@ -180,12 +180,16 @@ class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
         """Staff scope: caseworkers and team leads see the requests of their team's
         district and those assigned to their team. Other roles see none here."""
         from accounts.models import TEAM_ROLES
+        from municipalities.models import Team
 
         if not user.is_authenticated or user.role not in TEAM_ROLES:
             return self.none()
+        # A subquery, not a join over the district's teams: a district with two teams
+        # must not list a request twice.
+        team_district = Team.objects.filter(pk=user.team_id).values("district_id")
         return self.filter(municipality_id=user.municipality_id).filter(
             models.Q(team_id=user.team_id)
-            | models.Q(team__isnull=True, neighbourhood__district__teams=user.team_id)
+            | models.Q(team__isnull=True, neighbourhood__district_id__in=team_district)
         )
 
     def for_resident(self, user: User) -> HelpRequestQuerySet:
@@ -193,6 +197,21 @@ class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
         if not user.is_authenticated:
             return self.none()
         return self.filter(models.Q(resident=user) | models.Q(filed_by=user))
+
+    def refresh_search_document(self) -> int:
+        """Recompute the full-text document (Dutch configuration) in one UPDATE:
+        reference and names weigh most, then the resident's own words."""
+        from accounts.models import User
+
+        names = User.objects.filter(pk=models.OuterRef("resident_id"))
+        resident_name = models.Subquery(names.values("full_name")[:1])
+        return self.update(
+            search_document=SearchVector("reference", weight="A", config="dutch")
+            + SearchVector(resident_name, "subject_name", weight="A", config="dutch")
+            + SearchVector(
+                "story", "own_strength", "network_help", weight="B", config="dutch"
+            )
+        )
 
 
 class HelpRequest(models.Model):
@@ -327,6 +346,9 @@ class HelpRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def refresh_search_document(self) -> None:
+        HelpRequest.objects.filter(pk=self.pk).refresh_search_document()
 
     def life_event_labels(self) -> list[str]:
         return [str(LifeEvent(value).label) for value in self.life_events]

@@ -165,6 +165,9 @@ def resident_erase(*, user: User) -> None:
             satisfaction_comment="",
             children_ages=[],
         )
+        HelpRequest.objects.filter(
+            pk__in=[r.pk for r in requests]
+        ).refresh_search_document()
         for help_request in requests:
             # Keep only the four digits: enough for neighbourhood figures.
             HelpRequest.objects.filter(pk=help_request.pk).update(

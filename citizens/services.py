@@ -196,6 +196,7 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
             share_with_local_organisations=answers["share_with_local_organisations"],
             submitted_at=now,
         )
+        help_request.refresh_search_document()
         StatusChange.objects.create(
             help_request=help_request, to_status=Status.RECEIVED, by=user, at=now
         )

@@ -85,7 +85,9 @@ def test_a_second_claim_is_refused_with_a_message(
         f"/casework/requests/{help_request.reference}/claim/", follow=True
     )
 
+    # A colleague was faster: the caseworker is told so, and nothing changes.
     assert response.status_code == 200
+    assert "al opgepakt" in response.content.decode()
     help_request.refresh_from_db()
     assert help_request.contact_person == team_lead
 

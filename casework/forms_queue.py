@@ -1,0 +1,163 @@
+"""The queue's filter form (a GET form) and the form that saves a filter by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import TEAM_ROLES, User
+from casework.models import Domain, SavedFilter, Urgency
+from casework.queue import (
+    DeadlineFilter,
+    InvalidCursor,
+    QueueQuery,
+    Sort,
+    View,
+    decode_cursor,
+    query_string,
+)
+from citizens.models import Status
+from municipalities.models import Neighbourhood
+
+MAX_DAYS = 60
+
+
+class QueueFilterForm(forms.Form):
+    view = forms.ChoiceField(
+        label=_("View"), choices=View.choices, required=False, widget=forms.HiddenInput
+    )
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=200,
+        required=False,
+        help_text=_("A reference, a name or words from the request."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Any open status")), *Status.choices],
+        required=False,
+    )
+    domain = forms.ChoiceField(
+        label=_("Domain"),
+        choices=[("", _("Any domain")), *Domain.choices],
+        required=False,
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=[("", _("Any urgency")), *Urgency.choices],
+        required=False,
+    )
+    district = forms.ChoiceField(label=_("District"), required=False)
+    neighbourhood = forms.ChoiceField(label=_("Neighbourhood"), required=False)
+    deadline = forms.ChoiceField(
+        label=_("Deadline"),
+        choices=[("", _("Any deadline")), *DeadlineFilter.choices],
+        required=False,
+    )
+    days = forms.IntegerField(
+        label=_("Number of days"),
+        min_value=1,
+        max_value=MAX_DAYS,
+        required=False,
+        help_text=_("Between 1 and 60, with “Due within”."),
+    )
+    caseworker = forms.ChoiceField(label=_("Contact person"), required=False)
+    sort = forms.ChoiceField(label=_("Order"), choices=Sort.choices, required=False)
+    cursor = forms.CharField(
+        label=_("Page"), max_length=500, required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        neighbourhoods = list(
+            Neighbourhood.objects.visible_to(user)
+            .select_related("district")
+            .order_by("district__name", "name")
+        )
+        self.district_ids = {n.district.cbs_code: n.district_id for n in neighbourhoods}
+        self.neighbourhood_ids = {n.cbs_code: n.pk for n in neighbourhoods}
+        districts = {n.district.cbs_code: n.district.name for n in neighbourhoods}
+        self.fields["district"].choices = [
+            ("", _("Any district")),
+            *districts.items(),
+        ]
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for neighbourhood in neighbourhoods:
+            grouped.setdefault(neighbourhood.district.name, []).append(
+                (neighbourhood.cbs_code, neighbourhood.name)
+            )
+        self.fields["neighbourhood"].choices = [
+            ("", _("Any neighbourhood")),
+            *grouped.items(),
+        ]
+        members = User.objects.filter(
+            team_id=user.team_id, role__in=TEAM_ROLES, is_active=True
+        ).order_by("full_name")
+        self.caseworker_ids = {str(m.public_id): m.pk for m in members}
+        self.fields["caseworker"].choices = [
+            ("", _("Anyone")),
+            *((str(m.public_id), m.full_name or m.email) for m in members),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        wants_days = cleaned.get("deadline") == DeadlineFilter.DUE_WITHIN
+        if wants_days and cleaned.get("days") is None and not self.has_error("days"):
+            self.add_error("days", _("Give a number of days between 1 and 60."))
+        cursor = cleaned.get("cursor")
+        if cursor and "sort" in cleaned:
+            try:
+                cleaned["after"] = decode_cursor(cursor, cleaned["sort"] or Sort.NEWEST)
+            except InvalidCursor:
+                self.add_error(
+                    "cursor",
+                    _("This page link is not valid. Start again at the first page."),
+                )
+        return cleaned
+
+    def queue_query(self) -> QueueQuery:
+        data = self.cleaned_data
+        return QueueQuery(
+            view=data["view"] or View.TEAM,
+            q=data["q"].strip(),
+            status=data["status"],
+            domain=data["domain"],
+            urgency=data["urgency"],
+            district_id=self.district_ids.get(data["district"]),
+            neighbourhood_id=self.neighbourhood_ids.get(data["neighbourhood"]),
+            deadline=data["deadline"],
+            days=data["days"],
+            caseworker_id=self.caseworker_ids.get(data["caseworker"]),
+            sort=data["sort"] or Sort.NEWEST,
+            after=data.get("after"),
+        )
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label=_("Name of this filter"), max_length=80)
+    query = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if SavedFilter.objects.filter(user=self.user, name=name).exists():
+            raise forms.ValidationError(
+                _("You already have a filter with this name."), code="unique"
+            )
+        return name
+
+    def clean_query(self) -> str:
+        params = QueryDict(self.cleaned_data["query"])
+        if not QueueFilterForm(params, user=self.user).is_valid():
+            raise forms.ValidationError(_("These filters are not valid."))
+        known = QueryDict(mutable=True)
+        for key in QueueFilterForm.base_fields:
+            if key in params:
+                known.setlist(key, params.getlist(key))
+        return query_string(known)

@@ -1,0 +1,306 @@
+"""The caseworker's queue: views with their counts, filters, sorting and keyset pages.
+
+Pages are cut with a keyset (the last row's sort key and pk, signed into the
+`cursor` parameter) instead of OFFSET, so a deep page costs the same as the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery
+from django.core import signing
+from django.db import models
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from casework.models import Deadline, DeadlineState, Urgency
+from citizens.models import OPEN_STATUSES, HelpRequest
+
+PAGE_SIZE = 25
+# Requests without a running deadline sort after all others on "deadline soonest".
+FAR_FUTURE = date(9999, 12, 31)
+CURSOR_SALT = "casework.queue.cursor"
+
+
+class View(models.TextChoices):
+    UNASSIGNED = "unassigned", _("Unassigned")
+    MINE = "mine", _("Mine")
+    TEAM = "team", _("My team")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Sort(models.TextChoices):
+    NEWEST = "newest", _("Newest first")
+    OLDEST = "oldest", _("Oldest first")
+    DEADLINE = "deadline", _("Deadline soonest")
+    URGENCY = "urgency", _("Most urgent first")
+
+
+class DeadlineFilter(models.TextChoices):
+    OVERDUE = "overdue", _("Overdue")
+    DUE_WITHIN = "due_within", _("Due within the number of days below")
+
+
+# The order of each sort as (annotation or field, descending); the last key is the
+# pk, so that every row has exactly one place.
+SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
+    Sort.NEWEST: (("submitted_at", True), ("pk", True)),
+    Sort.OLDEST: (("submitted_at", False), ("pk", False)),
+    Sort.DEADLINE: (("deadline_key", False), ("submitted_at", False), ("pk", False)),
+    Sort.URGENCY: (("urgency_rank", True), ("submitted_at", False), ("pk", False)),
+}
+URGENCY_RANKS: dict[str, int] = {
+    Urgency.NORMAL: 0,
+    Urgency.URGENT: 1,
+    Urgency.CRISIS: 2,
+}
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    view: str = View.TEAM
+    q: str = ""
+    status: str = ""
+    domain: str = ""
+    urgency: str = ""
+    district_id: int | None = None
+    neighbourhood_id: int | None = None
+    deadline: str = ""
+    days: int | None = None
+    caseworker_id: int | None = None
+    sort: str = Sort.NEWEST
+    after: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    help_request: HelpRequest
+    due: date | None
+    deadline_state: DeadlineState | None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    next_cursor: str | None
+
+
+def scoped(user: User) -> QuerySet[HelpRequest]:
+    return HelpRequest.objects.visible_to(user)
+
+
+def running_deadlines() -> QuerySet[Deadline]:
+    """The deadlines of the outer request whose clock is running."""
+    return Deadline.objects.filter(
+        help_request=OuterRef("pk"), met_at__isnull=True, suspended_since__isnull=True
+    )
+
+
+def view_condition(view: str, *, user: User, today: date) -> Q:
+    if view == View.UNASSIGNED:
+        return Q(contact_person__isnull=True)
+    if view == View.MINE:
+        return Q(contact_person=user)
+    if view == View.OVERDUE:
+        return Q(Exists(running_deadlines().filter(due__lt=today)))
+    return Q()
+
+
+def view_counts(*, user: User, today: date) -> dict[str, int]:
+    """The open requests in each view, in one aggregate query."""
+    is_open = Q(status__in=OPEN_STATUSES)
+    return scoped(user).aggregate(
+        **{
+            view: Count(
+                "pk", filter=is_open & view_condition(view, user=user, today=today)
+            )
+            for view in View.values
+        }
+    )
+
+
+def annotated(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
+    return queryset.annotate(
+        deadline_key=Coalesce(
+            Subquery(running_deadlines().order_by("due").values("due")[:1]),
+            Value(FAR_FUTURE),
+        ),
+        urgency_rank=Case(
+            When(triage__urgency=Urgency.CRISIS, then=Value(2)),
+            When(is_urgent=True, then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        ),
+    )
+
+
+def filtered(query: QueueQuery, *, user: User, today: date) -> QuerySet[HelpRequest]:
+    queryset = annotated(scoped(user)).filter(
+        view_condition(query.view, user=user, today=today)
+    )
+    if query.status:
+        queryset = queryset.filter(status=query.status)
+    else:
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    if query.domain:
+        queryset = queryset.filter(triage__domains__contains=[query.domain])
+    if query.urgency:
+        queryset = queryset.filter(urgency_rank=URGENCY_RANKS[query.urgency])
+    if query.district_id:
+        queryset = queryset.filter(neighbourhood__district_id=query.district_id)
+    if query.neighbourhood_id:
+        queryset = queryset.filter(neighbourhood_id=query.neighbourhood_id)
+    if query.deadline == DeadlineFilter.OVERDUE:
+        queryset = queryset.filter(Exists(running_deadlines().filter(due__lt=today)))
+    elif query.deadline == DeadlineFilter.DUE_WITHIN and query.days:
+        within = running_deadlines().filter(
+            due__gte=today, due__lte=today + timedelta(days=query.days)
+        )
+        queryset = queryset.filter(Exists(within))
+    if query.caseworker_id:
+        queryset = queryset.filter(contact_person_id=query.caseworker_id)
+    if query.q:
+        queryset = queryset.filter(
+            Q(
+                search_document=SearchQuery(
+                    query.q, search_type="websearch", config="dutch"
+                )
+            )
+            | Q(reference=query.q.strip().upper())
+        )
+    return queryset
+
+
+def _after(keys: tuple[tuple[str, bool], ...], values: tuple[Any, ...]) -> Q:
+    """Rows after `values` in the order of `keys`: (a > x) or (a = x and b > y)..."""
+    conditions = []
+    for index, (name, descending) in enumerate(keys):
+        equal = {
+            key: value
+            for (key, _d), value in zip(keys[:index], values[:index], strict=True)
+        }
+        beyond = {f"{name}__{'lt' if descending else 'gt'}": values[index]}
+        conditions.append(Q(**equal, **beyond))
+    return reduce(or_, conditions)
+
+
+def queue_page(query: QueueQuery, *, user: User, today: date) -> QueuePage:
+    keys = SORT_KEYS[query.sort]
+    queryset = filtered(query, user=user, today=today)
+    if query.after is not None:
+        queryset = queryset.filter(_after(keys, query.after))
+    queryset = (
+        queryset.select_related("neighbourhood", "contact_person")
+        .only(
+            "reference",
+            "status",
+            "is_urgent",
+            "submitted_at",
+            "neighbourhood__name",
+            "contact_person__full_name",
+        )
+        .order_by(*(F(name).desc() if desc else F(name).asc() for name, desc in keys))
+    )
+    found = list(queryset[: PAGE_SIZE + 1])
+    rows = found[:PAGE_SIZE]
+    next_cursor = (
+        encode_cursor(query.sort, rows[-1]) if len(found) > PAGE_SIZE else None
+    )
+    return QueuePage(rows=[_row(row, today) for row in rows], next_cursor=next_cursor)
+
+
+def _row(help_request: HelpRequest, today: date) -> QueueRow:
+    due = help_request.deadline_key
+    if due == FAR_FUTURE:
+        return QueueRow(help_request=help_request, due=None, deadline_state=None)
+    # The same rule as the case page; an unsaved Deadline only carries the date.
+    state = Deadline(due=due).state(today)
+    return QueueRow(help_request=help_request, due=due, deadline_state=state)
+
+
+def encode_cursor(sort: str, row: HelpRequest) -> str:
+    values = []
+    for name, _descending in SORT_KEYS[sort]:
+        value = getattr(row, name)
+        values.append(value.isoformat() if isinstance(value, date) else value)
+    return signing.dumps({"s": sort, "v": values}, salt=CURSOR_SALT)
+
+
+def _datetime(value: Any) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("naive datetime")
+    return parsed
+
+
+def _integer(value: Any) -> int:
+    if type(value) is not int:
+        raise ValueError("not an integer")
+    return value
+
+
+KEY_PARSERS = {
+    "submitted_at": _datetime,
+    "deadline_key": date.fromisoformat,
+    "urgency_rank": _integer,
+    "pk": _integer,
+}
+
+
+def decode_cursor(token: str, sort: str) -> tuple[Any, ...]:
+    """The keyset a cursor points after; InvalidCursor for anything we did not sign
+    for this sort."""
+    try:
+        payload = signing.loads(token, salt=CURSOR_SALT)
+    except signing.BadSignature:
+        raise InvalidCursor from None
+    keys = SORT_KEYS[sort]
+    if (
+        not isinstance(payload, dict)
+        or set(payload) != {"s", "v"}
+        or payload["s"] != sort
+        or not isinstance(payload["v"], list)
+        or len(payload["v"]) != len(keys)
+    ):
+        raise InvalidCursor
+    try:
+        return tuple(
+            KEY_PARSERS[name](value)
+            for (name, _descending), value in zip(keys, payload["v"], strict=True)
+        )
+    except (TypeError, ValueError):
+        raise InvalidCursor from None
+
+
+def query_string(params: QueryDict, **changes: str) -> str:
+    """`params` with `changes`, without the page cursor and empty values."""
+    kept = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key != "cursor" and key not in changes:
+            kept.setlist(key, [value for value in values if value])
+    for key, value in changes.items():
+        kept[key] = value
+    return kept.urlencode()
