@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TEAM_ROLES, User
-from casework.models import ContactKind, Domain, Urgency
+from casework.models import ContactKind, Domain, Urgency, referral_consented
 from citizens.forms import MAX_TEXT
 from citizens.models import (
     ALLOWED_TRANSITIONS,
@@ -15,6 +15,7 @@ from citizens.models import (
     UrgentSituation,
 )
 from municipalities.models import Team
+from networks.models import Organisation
 
 
 class StaffMessageForm(forms.Form):
@@ -32,7 +33,13 @@ class StaffMessageForm(forms.Form):
     )
 
 
-class ProgressForm(forms.Form):
+class VersionedForm(forms.Form):
+    """Carries the version of the request the form was shown with (edit conflicts)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+class ProgressForm(VersionedForm):
     status = forms.ChoiceField(label=_("New status"))
     next_step = forms.CharField(
         label=_("Next step, in plain words for the resident"),
@@ -65,11 +72,12 @@ class ProgressForm(forms.Form):
             (value, label) for value, label in Status.choices if value in allowed
         ]
         self.fields["status"].initial = help_request.status
+        self.fields["version"].initial = help_request.version
         self.fields["next_step"].initial = help_request.next_step
         self.fields["next_step_date"].initial = help_request.next_step_date
 
 
-class TriageForm(forms.Form):
+class TriageForm(VersionedForm):
     domains = forms.MultipleChoiceField(
         label=_("Domains"),
         choices=Domain.choices,
@@ -94,6 +102,7 @@ class TriageForm(forms.Form):
         triage = getattr(help_request, "triage", None)
         self.initial.update(
             {
+                "version": help_request.version,
                 "domains": triage.domains if triage else [],
                 "urgency": triage.urgency
                 if triage
@@ -165,3 +174,33 @@ class AccessReasonForm(forms.Form):
         ),
         error_messages={"required": _("Give a reason to open this request.")},
     )
+
+
+class ReferralForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    question = forms.CharField(
+        label=_("What do you ask of the organisation?"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write what you ask of the organisation.")},
+    )
+
+    def __init__(self, *args, help_request: HelpRequest, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.help_request = help_request
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            municipality_id=help_request.municipality_id
+        ).order_by("name")
+
+    def clean_organisation(self) -> Organisation:
+        organisation = self.cleaned_data["organisation"]
+        if not referral_consented(self.help_request, organisation):
+            raise forms.ValidationError(
+                _(
+                    "The resident did not agree to share their details with this "
+                    "kind of organisation. Ask them first."
+                )
+            )
+        return organisation

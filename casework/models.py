@@ -8,13 +8,19 @@ eviction, cut-off of energy or water, or termination of health insurance.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from citizens.models import HelpRequest
+    from networks.models import Organisation
 
 from socialdomain.lib.workdays import (
     add_weeks,
@@ -348,3 +354,66 @@ class PlanAction(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    COMPLETED = "completed", _("Completed")
+
+
+REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReferralStatus.SENT: frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DECLINED}),
+    ReferralStatus.ACCEPTED: frozenset(
+        {ReferralStatus.COMPLETED, ReferralStatus.DECLINED}
+    ),
+    ReferralStatus.DECLINED: frozenset(),
+    ReferralStatus.COMPLETED: frozenset(),
+}
+
+
+class Referral(models.Model):
+    """A referral of a help request to an organisation of the social map.
+
+    The partner answers through `casework.services.referral_answer` (their pages come
+    with the networks capability); every answer lands in the case timeline."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    help_request = models.ForeignKey(
+        "citizens.HelpRequest", on_delete=models.CASCADE, related_name="referrals"
+    )
+    organisation = models.ForeignKey(
+        "networks.Organisation", on_delete=models.PROTECT, related_name="referrals"
+    )
+    question = models.TextField(_("what we ask of the organisation"))
+    status = models.CharField(
+        max_length=20, choices=ReferralStatus, default=ReferralStatus.SENT
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["help_request", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.help_request_id} → {self.organisation_id}"
+
+
+def referral_consented(help_request: HelpRequest, organisation: Organisation) -> bool:
+    """Whether the resident agreed to share their details with this kind of partner."""
+    from networks.models import OrganisationKind
+
+    if organisation.kind == OrganisationKind.COMMUNITY_CENTRE:
+        return help_request.share_with_community_centre
+    if organisation.kind == OrganisationKind.VOLUNTEER_ORGANISATION:
+        return help_request.share_with_volunteers
+    return help_request.share_with_local_organisations

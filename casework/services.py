@@ -7,11 +7,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from casework.models import (
     DOMAIN_DEADLINES,
+    REFERRAL_TRANSITIONS,
     ContactMoment,
     Deadline,
     DeadlineKind,
     Household,
     HouseholdMembership,
+    Referral,
+    ReferralStatus,
     Triage,
     Urgency,
     ZrmAssessment,
@@ -19,8 +22,19 @@ from casework.models import (
     ZrmMoment,
     compute_due,
 )
-from citizens.models import OPEN_STATUSES, HelpRequest, Status
+from citizens.models import OPEN_STATUSES, HelpRequest, Message, Status
 from municipalities.models import Team
+from networks.models import Organisation
+
+
+class EditConflict(Exception):
+    """The request changed since the form was shown."""
+
+
+def _check_version(locked: HelpRequest, version: int | None) -> None:
+    if version is not None and version != locked.version:
+        raise EditConflict
+    locked.version = locked.version + 1
 
 
 def help_request_update_progress(
@@ -31,16 +45,18 @@ def help_request_update_progress(
     next_step: str,
     next_step_date: date | None,
     outcome: str = "",
+    version: int | None = None,
 ) -> None:
     """Record the next step and, when it changes, the status (with its history row).
     Whoever records progress becomes the resident's contact person if there is none."""
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        _check_version(locked, version)
         if status != locked.status:
             locked.transition(status, by=by)
         locked.next_step = next_step
         locked.next_step_date = next_step_date
-        fields = ["next_step", "next_step_date"]
+        fields = ["next_step", "next_step_date", "version"]
         if status == Status.CLOSED and outcome:
             locked.outcome = outcome
             fields.append("outcome")
@@ -59,6 +75,7 @@ def help_request_triage(
     urgency: str,
     team: Team,
     debt_threat: bool,
+    version: int | None = None,
 ) -> None:
     """Set domains, urgency and team, and the statutory deadlines that follow.
 
@@ -67,6 +84,7 @@ def help_request_triage(
     suspended deadline is left as it is."""
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        _check_version(locked, version)
         Triage.objects.update_or_create(
             help_request=locked,
             defaults={
@@ -79,7 +97,7 @@ def help_request_triage(
         )
         locked.team = team
         locked.is_urgent = bool(locked.urgent_situations) or urgency != Urgency.NORMAL
-        locked.save(update_fields=["team", "is_urgent"])
+        locked.save(update_fields=["team", "is_urgent", "version"])
         start = timezone.localdate(locked.submitted_at)
         wanted = {
             kind for domain in domains for kind in DOMAIN_DEADLINES.get(domain, [])
@@ -232,3 +250,43 @@ def zrm_change(help_request: HelpRequest) -> list[dict[str, object]]:
             {"domain": label, "intake": before, "evaluation": after, "change": change}
         )
     return rows
+
+
+def referral_send(
+    *, help_request: HelpRequest, by: User, organisation: Organisation, question: str
+) -> Referral:
+    """Refer the request to an organisation (consent was checked by the form)."""
+    return Referral.objects.create(
+        help_request=help_request,
+        organisation=organisation,
+        question=question,
+        created_by=by,
+    )
+
+
+class InvalidReferralAnswer(Exception):
+    pass
+
+
+def referral_answer(*, referral: Referral, by: User, status: str, answer: str) -> None:
+    """The partner accepts, declines or completes; it lands in the case timeline as an
+    internal note, for the caseworker."""
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if status not in REFERRAL_TRANSITIONS[locked.status]:
+            raise InvalidReferralAnswer(status)
+        locked.status = status
+        locked.answer = answer
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["status", "answer", "answered_at"])
+        Message.objects.create(
+            help_request=locked.help_request,
+            author=by,
+            for_resident=False,
+            body=_("Referral to %(organisation)s: %(status)s. %(answer)s")
+            % {
+                "organisation": locked.organisation.name,
+                "status": ReferralStatus(status).label,
+                "answer": answer,
+            },
+        )

@@ -32,4 +32,5 @@ urlpatterns = [
         views_plan.household_plan,
         name="household_plan",
     ),
+    path("requests/<str:reference>/referrals/", views.referral, name="referral"),
 ]

@@ -20,10 +20,12 @@ from casework.forms import (
     AssignForm,
     ContactMomentForm,
     ProgressForm,
+    ReferralForm,
     StaffMessageForm,
     TriageForm,
 )
 from casework.services import (
+    EditConflict,
     contact_moment_add,
     deadline_resume,
     deadline_suspend,
@@ -31,6 +33,7 @@ from casework.services import (
     help_request_claim,
     help_request_triage,
     help_request_update_progress,
+    referral_send,
 )
 from citizens.models import HelpRequest
 from citizens.services import MessageRefused, message_post
@@ -82,6 +85,8 @@ def _render_detail(
         else None,
         "contact_form": ContactMomentForm(initial={"happened_on": today}),
         "contact_moments": help_request.contact_moments.select_related("by"),
+        "referral_form": ReferralForm(help_request=help_request),
+        "referrals": help_request.referrals.select_related("organisation"),
         **forms,
     }
     return render(request, "casework/request_detail.html", context, status=status)
@@ -126,12 +131,35 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
         return _render_detail(request, help_request, message_form=form, status=400)
     form = ProgressForm(request.POST, help_request=help_request)
     if form.is_valid():
-        help_request_update_progress(
-            help_request=help_request, by=request.user, **form.cleaned_data
-        )
+        try:
+            help_request_update_progress(
+                help_request=help_request, by=request.user, **form.cleaned_data
+            )
+        except EditConflict:
+            return _conflict(request, help_request, progress_form=form)
         messages.success(request, _("The progress has been saved."))
         return redirect("casework:request_detail", reference)
     return _render_detail(request, help_request, progress_form=form, status=400)
+
+
+def _conflict(
+    request: HttpRequest, help_request: HelpRequest, **forms: object
+) -> HttpResponse:
+    """Someone else saved first: show the current state with what this user typed."""
+    help_request.refresh_from_db()
+    form = next(iter(forms.values()))
+    form.add_error(
+        None,
+        _(
+            "Someone else changed this request while you were working on it. Check "
+            "the current state below; what you typed is kept. Send it again to save it."
+        ),
+    )
+    # The next save is compared with the state shown now.
+    data = form.data.copy()
+    data["version"] = str(help_request.version)
+    form.data = data
+    return _render_detail(request, help_request, status=409, **forms)
 
 
 @role_required(Role.CASEWORKER, Role.TEAM_LEAD)
@@ -141,7 +169,12 @@ def triage(request: HttpRequest, reference: str) -> HttpResponse:
     form = TriageForm(request.POST, user=request.user, help_request=help_request)
     if not form.is_valid():
         return _render_detail(request, help_request, triage_form=form, status=400)
-    help_request_triage(help_request=help_request, by=request.user, **form.cleaned_data)
+    try:
+        help_request_triage(
+            help_request=help_request, by=request.user, **form.cleaned_data
+        )
+    except EditConflict:
+        return _conflict(request, help_request, triage_form=form)
     messages.success(request, _("The triage has been saved."))
     return redirect("casework:request_detail", reference)
 
@@ -202,4 +235,16 @@ def contact_moment(request: HttpRequest, reference: str) -> HttpResponse:
         return _render_detail(request, help_request, contact_form=form, status=400)
     contact_moment_add(help_request=help_request, by=request.user, **form.cleaned_data)
     messages.success(request, _("The contact has been recorded."))
+    return redirect("casework:request_detail", reference)
+
+
+@role_required(Role.CASEWORKER, Role.TEAM_LEAD)
+@require_POST
+def referral(request: HttpRequest, reference: str) -> HttpResponse:
+    help_request = get_help_request_for_staff(request, reference)
+    form = ReferralForm(request.POST, help_request=help_request)
+    if not form.is_valid():
+        return _render_detail(request, help_request, referral_form=form, status=400)
+    referral_send(help_request=help_request, by=request.user, **form.cleaned_data)
+    messages.success(request, _("The referral has been sent."))
     return redirect("casework:request_detail", reference)

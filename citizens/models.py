@@ -310,6 +310,9 @@ class HelpRequest(models.Model):
     satisfaction_score = models.PositiveSmallIntegerField(null=True, blank=True)
     satisfaction_comment = models.TextField(blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome, blank=True)
+    # Raised by every staff edit; a form sent with an older version is refused, so
+    # two caseworkers cannot silently overwrite each other.
+    version = models.PositiveIntegerField(default=1, db_default=1)
     # Full-text search (Dutch configuration) over reference, names and text; kept
     # current by the services that change those fields.
     search_document = SearchVectorField(null=True, editable=False)
