@@ -49,7 +49,7 @@ class ProgressForm(VersionedForm):
     next_step_date = forms.DateField(
         label=_("Expected date of the next step"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     outcome = forms.ChoiceField(
         label=_("Outcome (when closing)"),
@@ -99,6 +99,8 @@ class TriageForm(VersionedForm):
     def __init__(self, *args, user: User, help_request: HelpRequest, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(user)
+        # The progress form on the same page has a version field too: unique ids.
+        self.fields["version"].widget.attrs["id"] = "triage_version"
         triage = getattr(help_request, "triage", None)
         self.initial.update(
             {
@@ -133,7 +135,8 @@ class AssignForm(forms.Form):
 class ContactMomentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
     happened_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     summary = forms.CharField(
         label=_("Summary"),

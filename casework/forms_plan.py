@@ -91,7 +91,8 @@ class ActionForm(forms.Form):
     )
     owner = forms.ChoiceField(label=_("Who does it"), choices=ActionOwner.choices)
     due = forms.DateField(
-        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, goals, **kwargs) -> None:  # type: ignore[no-untyped-def]

@@ -39,7 +39,7 @@ def household_plan(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "zrm_form": ZrmForm(),
         "goal_form": GoalForm(),
-        "action_form": ActionForm(goals=goals),
+        "action_form": ActionForm(goals=goals, auto_id="action_%s"),
     }
     if request.method == "POST":
         name = request.POST.get("form", "")
@@ -71,7 +71,7 @@ def household_plan(request: HttpRequest, reference: str) -> HttpResponse:
             if form.is_valid():
                 PlanGoal.objects.create(household=household, **form.cleaned_data)
         elif name == "action":
-            form = ActionForm(data, goals=goals)
+            form = ActionForm(data, goals=goals, auto_id="action_%s")
             if form.is_valid():
                 PlanAction.objects.create(**form.cleaned_data)
         elif name == "done":

@@ -198,7 +198,7 @@ def test_plan_input_is_validated_at_the_field(
         },
     )
     assert response.status_code == 400
-    assert 'id="id_due_error"' in response.content.decode()
+    assert 'id="action_due_error"' in response.content.decode()
     # A goal of another household cannot receive actions.
     other = _request(den_helder, other_resident)
     client.get(_url(other))

@@ -167,3 +167,29 @@ def test_contacts_outside_the_scope_are_404(
 
     assert response.status_code == 404
     assert not ContactMoment.objects.exists()
+
+
+def test_dates_are_shown_in_the_form_the_date_field_reads_and_survive_a_save(
+    help_request: HelpRequest, caseworker: User
+) -> None:
+    help_request.next_step = "Huisbezoek"
+    help_request.next_step_date = timezone.localdate() + timedelta(days=14)
+    help_request.save()
+    client = _client(caseworker)
+
+    page = client.get(f"/casework/requests/{help_request.reference}/").content.decode()
+
+    expected = help_request.next_step_date.isoformat()
+    assert f'value="{expected}"' in page
+    assert f'value="{timezone.localdate().isoformat()}"' in page  # contact date: today
+    assert page.count('id="id_version"') == 1
+    # Saving the progress form as shown keeps the date.
+    _progress(
+        client,
+        help_request,
+        status=help_request.status,
+        next_step="Huisbezoek",
+        next_step_date=expected,
+    )
+    help_request.refresh_from_db()
+    assert help_request.next_step_date.isoformat() == expected
