@@ -57,8 +57,6 @@ def say(message: str) -> None:
 
 
 def server_environment(static_root: Path) -> dict[str, str]:
-    if not os.environ.get("DATABASE_URL"):
-        sys.exit("Set DATABASE_URL to the database with the generated cases.")
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "socialdomain.settings",
@@ -209,7 +207,8 @@ def log_in(port: int, email: str, password: str) -> dict[str, str]:
             f"Logging in as {email} failed (HTTP {answer.status}). Was seed_demo run "
             "with socialdomain.settings_test? Its MD5 password hashes are unknown to "
             "the real settings: run seed_demo with the real settings on a fresh "
-            "database, or reset the password with `manage.py changepassword`."
+            "database, or reset the password with `manage.py changepassword`. After "
+            "repeated failures django-axes locks the account for a while."
         )
     cookies.update(answer.cookies)
     return cookies
@@ -504,13 +503,15 @@ def measure(
     with gunicorn(env, workers=args.workers, folder=folder) as (port, pid):
         say(f"gunicorn with {args.workers} sync workers on 127.0.0.1:{port}")
         cookies = log_in(port, args.email, args.password)
-        if get(port, QUEUE, cookies).status == 404:
+        if get(port, args.queue, cookies).status == 404:
             for page in pages:
-                if page.path.startswith(QUEUE):
+                if page.path.startswith(args.queue):
                     page.note = "not yet available: 404"
         else:
             deep = next(page for page in pages if page.name == DEEP)
-            deep.path, followed = discover_deep_page(port, cookies, QUEUE, args.depth)
+            deep.path, followed = discover_deep_page(
+                port, cookies, args.queue, args.depth
+            )
             deep.note = f"after {followed} next-page links"
         measured = [page for page in pages if not page.note.startswith("not yet")]
         facts = django_facts(measured, args.email)
@@ -538,34 +539,9 @@ def measure(
     return facts
 
 
-def main() -> int:
-    # Stop gunicorn on SIGTERM and SIGHUP too, not only on Ctrl-C.
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGHUP, _interrupt)
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--email", default=DEMO_EMAIL)
-    parser.add_argument("--password", default=DEMO_PASSWORD)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--clients", type=int, default=2)
-    parser.add_argument(
-        "--requests", type=int, default=200, help="Per page, in each of both passes."
-    )
-    parser.add_argument("--warmup", type=int, default=20, help="Per page.")
-    parser.add_argument("--depth", type=int, default=40, help="Pages to follow.")
-    parser.add_argument("--search", default="schulden")
-    parser.add_argument("--case", help="Reference of the case page to measure.")
-    parser.add_argument("--append", type=Path, help="Append the report to this file.")
-    parser.add_argument(
-        "--wait-idle",
-        type=int,
-        default=300,
-        help="Seconds to wait at most for the CPUs to be 90 %% idle before measuring.",
-    )
-    args = parser.parse_args()
-
-    folder = Path(tempfile.mkdtemp(prefix="casework-bench-"))
-    env = server_environment(folder / "static")
-    os.environ.update(env)
+def prepare(env: dict[str, str]) -> None:
+    """Static files for the manifest storage, a migrated database, and Django set
+    up in this process with the server's settings."""
     say("collecting static files (the manifest storage needs them)")
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -581,23 +557,59 @@ def main() -> int:
     )
     if unapplied.returncode:
         sys.exit("The database has unapplied migrations: run `manage.py migrate`.")
+    os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    case = args.case or pick_case(args.email)
-    pages = [
-        Page("Login page, anonymous (reference)", "/accounts/login/", anonymous=True),
-        Page("Casework home (existing list of 50)", "/casework/"),
-        Page("Queue, first page", QUEUE),
-        Page(DEEP, QUEUE),
-        Page(
-            f"Queue, search q={args.search}",
-            f"{QUEUE}?{urllib.parse.urlencode({'q': args.search})}",
-        ),
-        Page(f"Case page {case}", f"/casework/requests/{case}/"),
-    ]
+
+
+def main() -> int:
+    # Stop gunicorn on SIGTERM and SIGHUP too, not only on Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--email", default=DEMO_EMAIL)
+    parser.add_argument("--password", default=DEMO_PASSWORD)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument(
+        "--requests", type=int, default=200, help="Per page, in each of both passes."
+    )
+    parser.add_argument("--warmup", type=int, default=20, help="Per page.")
+    parser.add_argument("--depth", type=int, default=40, help="Pages to follow.")
+    parser.add_argument("--queue", default=QUEUE, help="Path of the queue page.")
+    parser.add_argument("--search", default="schulden")
+    parser.add_argument("--case", help="Reference of the case page to measure.")
+    parser.add_argument("--append", type=Path, help="Append the report to this file.")
+    parser.add_argument(
+        "--wait-idle",
+        type=int,
+        default=300,
+        help="Seconds to wait at most for the CPUs to be 90 %% idle before measuring.",
+    )
+    args = parser.parse_args()
+
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("Set DATABASE_URL to the database with the generated cases.")
+    folder = Path(tempfile.mkdtemp(prefix="casework-bench-"))
     try:
+        env = server_environment(folder / "static")
+        prepare(env)
+        case = args.case or pick_case(args.email)
+        pages = [
+            Page(
+                "Login page, anonymous (reference)", "/accounts/login/", anonymous=True
+            ),
+            Page("Casework home (existing list of 50)", "/casework/"),
+            Page("Queue, first page", args.queue),
+            Page(DEEP, args.queue),
+            Page(
+                f"Queue, search q={args.search}",
+                f"{args.queue}?{urllib.parse.urlencode({'q': args.search})}",
+            ),
+            Page(f"Case page {case}", f"/casework/requests/{case}/"),
+        ]
         facts = measure(args, env, folder, pages)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -146,6 +146,12 @@ INTERNAL_NOTES = [
     "Intern: vrijwilliger van het buurthuis gevraagd.",
 ]
 
+INTAKE_SUMMARIES = [
+    "Keukentafelgesprek: thuissituatie, geldzaken en netwerk besproken.",
+    "Intake op het wijkteamkantoor; afspraken gemaakt over de eerste stappen.",
+    "Gesprek met inwoner en dochter; hulpvraag en eigen kracht in kaart gebracht.",
+]
+
 R, IR, AP, IP, C, W = (
     Status.RECEIVED,
     Status.IN_REVIEW,
@@ -218,6 +224,10 @@ def message_pair(rng: random.Random) -> list[tuple[str, bool]]:
         (rng.choice(CASEWORKER_MESSAGES), False),
         (rng.choice(RESIDENT_REPLIES), True),
     ]
+
+
+def intake_summary(rng: random.Random) -> str:
+    return rng.choice(INTAKE_SUMMARIES)
 
 
 def internal_note(rng: random.Random) -> str:

@@ -11,12 +11,12 @@ from django.core.management.base import CommandError
 
 from accounts.demo import demo_email
 from accounts.models import Role, User
-from casework.management.commands.generate_cases import (
+from casework.management.generator import (
     GENERATED_DOMAIN,
     generated_requests,
     generated_users,
 )
-from casework.models import Deadline, Triage
+from casework.models import ContactMoment, Deadline, Triage
 from citizens.models import HelpRequest, ReferenceCounter, Status, StatusChange
 from municipalities.models import Municipality
 
@@ -60,6 +60,13 @@ def test_generates_the_requested_number_with_history_and_unique_references() -> 
         assert list(help_request.status_changes.all())[-1].to_status == (
             help_request.status
         )
+    worked_on = requests.filter(status_changes__to_status=Status.IN_PROGRESS)
+    assert worked_on.exists()
+    assert set(worked_on.values_list("pk", flat=True)) == set(
+        ContactMoment.objects.filter(
+            help_request__in=requests, is_intake=True
+        ).values_list("help_request", flat=True)
+    )
     assert not requests.filter(search_document__isnull=True).exists()
     assert requests.filter(
         search_document=SearchQuery("schulden", config="dutch")
