@@ -31,8 +31,6 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 messages: $(STAMP)
-	DJANGO_SETTINGS_MODULE=socialdomain.settings_test DATABASE_URL=postgres://unused/x REDIS_URL=redis://unused \
-		$(BIN)/python manage.py makemessages --locale nl --no-obsolete --no-location \
+	$(BIN)/python manage.py makemessages --locale nl --no-obsolete --no-location \
 		--ignore ".venv/*" --ignore "staticfiles/*" --ignore "tests/*" --ignore "*/tests/*"
-	DJANGO_SETTINGS_MODULE=socialdomain.settings_test DATABASE_URL=postgres://unused/x REDIS_URL=redis://unused \
-		$(BIN)/python manage.py compilemessages --locale nl --ignore ".venv/*"
+	$(BIN)/python manage.py compilemessages --locale nl --ignore ".venv/*"

@@ -99,3 +99,17 @@ def test_dutch_is_the_default_language_and_amsterdam_the_time_zone() -> None:
         result.stdout.strip().splitlines()[-1]
         == "nl Europe/Amsterdam True ['nl', 'en']"
     )
+
+
+def test_code_only_commands_run_on_a_bare_checkout_and_find_no_missing_migration() -> None:
+    result = manage("makemigrations", "--check", "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_serving_commands_still_refuse_a_bare_environment() -> None:
+    result = manage("check")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
