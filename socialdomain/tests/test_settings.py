@@ -101,7 +101,9 @@ def test_dutch_is_the_default_language_and_amsterdam_the_time_zone() -> None:
     )
 
 
-def test_code_only_commands_run_on_a_bare_checkout_and_find_no_missing_migration() -> None:
+def test_code_only_commands_run_on_a_bare_checkout_and_find_no_missing_migration() -> (
+    None
+):
     result = manage("makemigrations", "--check", "--dry-run")
 
     assert result.returncode == 0, result.stderr
