@@ -103,12 +103,8 @@ def open_help_request_for_staff(
         if not reason:
             return AccessReasonNeeded(reference=help_request.reference)
         purpose = AccessPurpose.OUTSIDE_CASELOAD
-    FileAccess.objects.create(
-        help_request=help_request,
-        user=user,
-        role=user.role,
-        purpose=purpose,
-        reason=reason,
+    FileAccess.record(
+        help_request=help_request, user=user, purpose=purpose, reason=reason
     )
     return help_request
 

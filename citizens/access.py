@@ -2,9 +2,9 @@
 
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from accounts.models import Role
 from citizens.models import (
     AccessPurpose,
     Attachment,
@@ -68,15 +68,20 @@ def get_attachment_for_user(request: HttpRequest, public_id: UUID) -> Attachment
     if HelpRequest.objects.for_resident(user).filter(pk=help_request.pk).exists():
         return attachment
     if HelpRequest.objects.visible_to(user).filter(pk=help_request.pk).exists():
-        FileAccess.objects.create(
+        # The same rule as opening the request: outside one's own caseload only with
+        # the reason given on the request's page.
+        from casework.access import is_own_caseload, remembered_access_reason
+
+        reason = ""
+        if not is_own_caseload(user, help_request):
+            reason = remembered_access_reason(request, help_request.reference)
+            if not reason:
+                raise PermissionDenied
+        FileAccess.record(
             help_request=help_request,
             user=user,
-            role=user.role,
-            purpose=(
-                AccessPurpose.TEAM_OVERVIEW
-                if user.role == Role.TEAM_LEAD
-                else AccessPurpose.HANDLE
-            ),
+            purpose=AccessPurpose.DOCUMENT,
+            reason=reason,
         )
         return attachment
     raise Http404

@@ -495,3 +495,15 @@ class FileAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.help_request_id} {self.role} {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(
+        cls, *, help_request: HelpRequest, user: User, purpose: str, reason: str = ""
+    ) -> FileAccess:
+        return cls.objects.create(
+            help_request=help_request,
+            user=user,
+            role=user.role,
+            purpose=purpose,
+            reason=reason,
+        )

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,6 @@ from citizens import uploads
 from citizens.models import (
     OPEN_STATUSES,
     Attachment,
-    FileAccess,
     HelpRequest,
     HelpRequestDraft,
     Message,
@@ -29,7 +29,14 @@ def _iso(value: Any) -> Any:
 def export_data(user: User) -> dict[str, Any]:
     """Everything the portal holds about the resident, in a machine-readable form."""
     requests = HelpRequest.objects.for_resident(user).prefetch_related(
-        "status_changes", "attachments"
+        "status_changes",
+        "attachments",
+        "accesses",
+        Prefetch(
+            "messages",
+            queryset=Message.objects.filter(for_resident=True),
+            to_attr="resident_messages",
+        ),
     )
     return {
         "exported_at": timezone.now().isoformat(),
@@ -84,9 +91,7 @@ def export_data(user: User) -> dict[str, Any]:
                         "at": _iso(message.created_at),
                         "text": message.body,
                     }
-                    for message in Message.objects.filter(
-                        help_request=help_request, for_resident=True
-                    )
+                    for message in help_request.resident_messages
                 ],
                 "documents": [
                     {
@@ -102,7 +107,7 @@ def export_data(user: User) -> dict[str, Any]:
                         "role": access.role,
                         "purpose": access.purpose,
                     }
-                    for access in FileAccess.objects.filter(help_request=help_request)
+                    for access in help_request.accesses.all()
                 ],
             }
             for help_request in requests

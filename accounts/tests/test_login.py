@@ -110,3 +110,28 @@ def test_a_role_cannot_open_the_home_pages_of_other_roles(
         if path == HOME_PAGES[persona]:
             continue
         assert client.get(path).status_code == 403, f"{persona} opened {other}'s {path}"
+
+
+@pytest.mark.parametrize(
+    ("new", "field"),
+    [
+        ("kort", "new_password2"),
+        ("12345678901234", "new_password2"),
+        ("", "new_password1"),
+    ],
+)
+def test_password_change_with_a_weak_password_is_refused_at_the_field(
+    new: str, field: str, resident: User, password: str
+) -> None:
+    client = Client()
+    client.force_login(resident)
+
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": password, "new_password1": new, "new_password2": new},
+    )
+
+    assert response.status_code == 200
+    assert f'id="id_{field}_error"' in response.content.decode()
+    resident.refresh_from_db()
+    assert resident.check_password(password)

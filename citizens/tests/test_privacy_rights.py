@@ -161,3 +161,15 @@ def test_message_from_staff_is_not_in_the_notification_text(demo: None) -> None:
 
     page = _client(resident).get(f"/my-requests/{request.reference}/").content.decode()
     assert "Zie bijlage" in page
+
+
+def test_export_runs_a_fixed_number_of_queries(
+    demo: None,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    client = _client(_resident())
+
+    with django_assert_max_num_queries(12):
+        response = client.get("/my-data/export.json")
+
+    assert len(json.loads(response.content)["help_requests"]) == 7
