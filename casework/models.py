@@ -390,17 +390,22 @@ class Referral(models.Model):
     status = models.CharField(
         max_length=20, choices=ReferralStatus, default=ReferralStatus.SENT
     )
+    # The partner's reason when declining, or note when accepting.
     answer = models.TextField(_("answer"), blank=True)
+    # The partner's report back when the referral is completed.
+    feedback = models.TextField(_("report back"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["status", "created_at"]),
             models.Index(fields=["help_request", "-created_at"]),
         ]
 
