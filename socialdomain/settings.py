@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "casework",
     "pilots",
     "dashboards",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -257,8 +258,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    "notifications.tasks.*": {"queue": "reminders"},
     "reminders.*": {"queue": "reminders"},
     "reports.*": {"queue": "reports"},
+    "*.reports.*": {"queue": "reports"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
@@ -268,12 +271,31 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 # Periodic jobs; each is also a management command, and a repeated or missed tick
 # changes nothing. Daily jobs stay out of 02:00-03:00 local time, which daylight saving
 # skips or repeats.
+REMINDER_SCAN_SECONDS = env_int("REMINDER_SCAN_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17),
     },
+    # manage.py scan_reminders
+    "scan-reminders": {
+        "task": "notifications.tasks.scan_reminders",
+        "schedule": REMINDER_SCAN_SECONDS,
+    },
+    # manage.py send_outbox
+    "send-outbox": {
+        "task": "notifications.tasks.send_outbox",
+        "schedule": REMINDER_SCAN_SECONDS,
+    },
+    # manage.py refresh_search_documents: renamed residents are found again.
+    "refresh-search-documents": {
+        "task": "citizens.tasks.refresh_search_documents",
+        "schedule": crontab(hour=4, minute=40),
+    },
 }
+# A claimed batch of reminders or e-mails whose worker died is picked up again after
+# this many seconds; it must be longer than a batch takes (well under a second).
+NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", default=300)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -294,3 +316,20 @@ LOGGING = {
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="beheer-django/").lstrip("/")
 if not ADMIN_URL.endswith("/"):
     ADMIN_URL += "/"
+
+# Dashboards: built reports stay downloadable this many days; the summary tables are
+# refreshed every minute (also `manage.py refresh_dashboards`), stale reports are
+# removed hourly (also `manage.py clear_expired_reports`).
+DASHBOARD_REPORT_RETENTION_DAYS = env_int("DASHBOARD_REPORT_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "refresh-dashboards": {
+            "task": "dashboards.tasks.refresh_summaries",
+            "schedule": crontab(),
+        },
+        "clear-expired-reports": {
+            "task": "dashboards.tasks.clear_expired_reports",
+            "schedule": crontab(minute=41),
+        },
+    }
+)
