@@ -98,14 +98,18 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 
     def serving(self, neighbourhood: Neighbourhood) -> OrganisationQuerySet:
         """Organisations in or serving the neighbourhood, or the whole municipality."""
-        return (
-            self.filter(municipality_id=neighbourhood.municipality_id)
-            .filter(
-                models.Q(serves_whole_municipality=True)
-                | models.Q(neighbourhood=neighbourhood)
-                | models.Q(neighbourhoods_served=neighbourhood)
-            )
-            .distinct()
+        from municipalities.models import District
+
+        municipality = District.objects.filter(pk=neighbourhood.district_id).values(
+            "municipality_id"
+        )
+        served = Organisation.neighbourhoods_served.through.objects.filter(
+            neighbourhood_id=neighbourhood.pk
+        ).values("organisation_id")
+        return self.filter(municipality_id=models.Subquery(municipality)).filter(
+            models.Q(serves_whole_municipality=True)
+            | models.Q(neighbourhood_id=neighbourhood.pk)
+            | models.Q(pk__in=served)
         )
 
 
@@ -246,6 +250,12 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def need_labels(self) -> list[str]:
+        return [str(Need(value).label) for value in self.needs]
+
+    def target_group_labels(self) -> list[str]:
+        return [str(TargetGroup(value).label) for value in self.target_groups]
+
 
 class KeyContact(models.Model):
     """A person residents of a neighbourhood can turn to (a community worker, a
@@ -374,6 +384,12 @@ class Volunteer(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
+    def offer_labels(self) -> list[str]:
+        return [str(Need(value).label) for value in self.offers]
+
+    def availability_labels(self) -> list[str]:
+        return [str(DayPart(value).label) for value in self.availability]
+
     @property
     def is_screened(self) -> bool:
         return self.vog_status == VogStatus.RECEIVED and self.intake_on is not None
@@ -475,3 +491,6 @@ class MatchChange(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.match_id}: {self.from_status} → {self.to_status}"
