@@ -8,7 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from citizens import uploads
-from citizens.models import ContactMethod, LifeEvent, Relationship, UrgentSituation
+from citizens.models import (
+    ContactMethod,
+    FollowUpAnswer,
+    LifeEvent,
+    Relationship,
+    UrgentSituation,
+)
 from municipalities.models import PostcodeArea
 
 MAX_STORY = 5000
@@ -340,3 +346,57 @@ class SatisfactionForm(forms.Form):
                 ),
             )
         return data
+
+
+class FollowUpForm(forms.ModelForm):
+    """The follow-up questionnaire: every question answered, on its own scale."""
+
+    life_satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied are you with your life at the moment?"),
+        help_text=_("1 is very unsatisfied, 10 is very satisfied."),
+        choices=[(n, str(n)) for n in range(1, 11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a number from 1 to 10."),
+            "invalid_choice": _("Choose a number from 1 to 10."),
+        },
+    )
+
+    class Meta:
+        model = FollowUpAnswer
+        fields = [
+            "life_satisfaction",
+            "manages_daily_life",
+            "knows_where_to_go",
+            "has_people_around",
+            "situation_improved",
+            "comment",
+        ]
+        widgets = {
+            "manages_daily_life": forms.RadioSelect,
+            "knows_where_to_go": forms.RadioSelect,
+            "has_people_around": forms.RadioSelect,
+            "situation_improved": forms.RadioSelect,
+            "comment": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in (
+            "manages_daily_life",
+            "knows_where_to_go",
+            "has_people_around",
+            "situation_improved",
+        ):
+            field = self.fields[name]
+            field.choices = [c for c in field.choices if c[0] != ""]
+            field.error_messages["required"] = _("Choose one of the answers.")
+            field.error_messages["invalid_choice"] = _("Choose one of the answers.")
+        self.fields["comment"].max_length = 2000
+
+
+class RemindMeForm(forms.Form):
+    remind_me = forms.BooleanField(
+        label=_("Remind me by e-mail if I do not finish my request."), required=False
+    )

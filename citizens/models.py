@@ -144,7 +144,15 @@ class HelpRequestDraft(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["owner", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"]),
+            # The draft nudge's scan: unsent drafts of residents who asked for it.
+            models.Index(
+                fields=["updated_at"],
+                name="draft_reminder_due",
+                condition=models.Q(remind_me=True, submitted_request__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.public_id)
@@ -330,6 +338,12 @@ class HelpRequest(models.Model):
             models.Index(fields=["contact_person", "status"]),
             models.Index(fields=["team", "status", "-submitted_at"]),
             GinIndex(fields=["search_document"], name="help_request_search"),
+            # The follow-up questionnaire's scan: closed requests by closing time.
+            models.Index(
+                fields=["closed_at"],
+                name="help_request_closed_at",
+                condition=models.Q(status="closed"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -507,3 +521,60 @@ class FileAccess(models.Model):
             purpose=purpose,
             reason=reason,
         )
+
+
+class AgreementScale(models.IntegerChoices):
+    STRONGLY_DISAGREE = 1, _("Not at all")
+    DISAGREE = 2, _("Not really")
+    NEUTRAL = 3, _("Somewhat")
+    AGREE = 4, _("Mostly")
+    STRONGLY_AGREE = 5, _("Completely")
+
+
+class FollowUpAnswer(models.Model):
+    """The resident's answers to the follow-up questionnaire, three months after the
+    request was closed: life satisfaction (1-10) and self-reliance statements (1-5).
+    The outcome figures read these; one answer per closed request."""
+
+    help_request = models.OneToOneField(
+        HelpRequest, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    life_satisfaction = models.PositiveSmallIntegerField(
+        _("How satisfied are you with your life at the moment?")
+    )
+    manages_daily_life = models.PositiveSmallIntegerField(
+        _("I can manage my daily life"), choices=AgreementScale
+    )
+    knows_where_to_go = models.PositiveSmallIntegerField(
+        _("I know where to go when I need help"), choices=AgreementScale
+    )
+    has_people_around = models.PositiveSmallIntegerField(
+        _("I have people around me I can count on"), choices=AgreementScale
+    )
+    situation_improved = models.PositiveSmallIntegerField(
+        _("My situation is better than when I asked for help"),
+        choices=AgreementScale,
+    )
+    comment = models.TextField(_("Anything else you want to tell us?"), blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(life_satisfaction__gte=1, life_satisfaction__lte=10),
+                name="follow_up_life_satisfaction_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    manages_daily_life__range=(1, 5),
+                    knows_where_to_go__range=(1, 5),
+                    has_people_around__range=(1, 5),
+                    situation_improved__range=(1, 5),
+                ),
+                name="follow_up_scales_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["answered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.help_request_id}: {self.life_satisfaction}"

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.forms import Form
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from citizens import tasks, uploads
 from citizens.forms import ForWhomForm
 from citizens.models import (
     Attachment,
+    FollowUpAnswer,
     HelpRequest,
     HelpRequestDraft,
     Message,
@@ -83,6 +84,27 @@ def draft_request_confirmation(
         {"draft": str(draft.public_id), "email": email}, salt=CONFIRMATION_SALT
     )
     tasks.send_draft_confirmation.delay_on_commit(draft.pk, token, language)
+
+
+def draft_set_reminder(*, draft: HelpRequestDraft, remind_me: bool) -> None:
+    """A signed-in resident asks (or stops asking) for a nudge about this draft."""
+    draft.remind_me = remind_me
+    draft.save(update_fields=["remind_me", "updated_at"])
+
+
+class FollowUpAlreadyAnswered(Exception):
+    pass
+
+
+def follow_up_answer(
+    *, help_request: HelpRequest, answers: dict[str, Any]
+) -> FollowUpAnswer:
+    """Store the questionnaire once per closed request; a second send is refused."""
+    try:
+        with transaction.atomic():
+            return FollowUpAnswer.objects.create(help_request=help_request, **answers)
+    except IntegrityError as error:
+        raise FollowUpAlreadyAnswered from error
 
 
 class ConfirmationRefused(Exception):

@@ -154,3 +154,17 @@ def notify_contact_person_of_message(message_id: int) -> None:
         language=contact.language,
         to=[contact.email],
     )
+
+
+@shared_task
+def refresh_search_documents() -> str:
+    """Rebuild the full-text search document of every help request, so that a
+    renamed resident is found under the new name (`manage.py
+    refresh_search_documents` does the same)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("refresh_search_documents", stdout=out)
+    return out.getvalue().strip()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from citizens.views import ask, attachments, home, mine, privacy
+from citizens.views import ask, attachments, follow_up, home, mine, privacy
 
 app_name = "citizens"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("help/<uuid:public_id>/review/", ask.review, name="ask_review"),
     path("help/<uuid:public_id>/confirm/", ask.request_confirmation, name="ask_email"),
     path("help/<uuid:public_id>/send/", ask.send, name="ask_send"),
+    path("help/<uuid:public_id>/remind-me/", ask.remind_me, name="ask_remind_me"),
     path(
         "help/<uuid:public_id>/documents/<uuid:attachment_id>/remove/",
         ask.remove_document,
@@ -21,6 +22,7 @@ urlpatterns = [
         "help/invitation/<str:token>/", ask.accept_invitation, name="accept_invitation"
     ),
     path("help/sent/<str:reference>/", ask.sent, name="ask_sent"),
+    path("follow-up/<str:token>/", follow_up.follow_up, name="follow_up"),
     path("my-requests/", mine.request_list, name="request_list"),
     path("my-requests/<str:reference>/", mine.request_detail, name="request_detail"),
     path(

@@ -1,9 +1,11 @@
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.homes import ROLE_NAVIGATION
+from notifications.models import unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -14,5 +16,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for label, url_name in ROLE_NAVIGATION.get(user.role, []):
         url = reverse(url_name)
-        items.append({"label": label, "url": url, "current": current == url})
+        item = {"label": label, "url": url, "current": current == url}
+        if url_name == "notifications:list":
+            # One indexed COUNT, and only when the template shows the badge.
+            item["badge"] = cache(unread_count(user))
+        items.append(item)
     return {"navigation": items}

@@ -17,5 +17,6 @@ urlpatterns = [
     path("networks/", include("networks.urls")),
     path("pilots/", include("pilots.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("notifications/", include("notifications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -22,13 +22,14 @@ from citizens.access import (
     get_help_request_for_resident,
     remember_draft,
 )
-from citizens.forms import EmailForm, SendForm
+from citizens.forms import EmailForm, RemindMeForm, SendForm
 from citizens.models import Attachment, HelpRequestDraft, UrgentSituation
 from citizens.services import (
     ConfirmationRefused,
     DraftIncomplete,
     draft_confirm_email,
     draft_request_confirmation,
+    draft_set_reminder,
     draft_start,
     first_incomplete_step,
     help_request_accept_invitation,
@@ -283,3 +284,21 @@ def send(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def sent(request: HttpRequest, reference: str) -> HttpResponse:
     help_request = get_help_request_for_resident(request, reference)
     return render(request, "citizens/ask_sent.html", {"help_request": help_request})
+
+
+@require_POST
+def remind_me(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A signed-in resident switches the nudge about an unfinished draft on or off."""
+    draft = get_draft_for_request(request, public_id)
+    if draft.owner_id != request.user.pk or draft.submitted_request_id:
+        raise Http404
+    form = RemindMeForm(request.POST)
+    form.is_valid()  # a checkbox: absent or anything else means off
+    draft_set_reminder(draft=draft, remind_me=bool(form.cleaned_data.get("remind_me")))
+    if draft.remind_me:
+        messages.success(
+            request, _("We will remind you if you have not sent it in 3 days.")
+        )
+    else:
+        messages.success(request, _("We will not remind you about this request."))
+    return redirect(_review_url(draft))
