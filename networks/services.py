@@ -369,7 +369,7 @@ def match_answer(
     a reason), starts, completes (with feedback) or stops (with a reason)."""
     with transaction.atomic():
         locked = (
-            Match.objects.select_for_update()
+            Match.objects.select_for_update(of=("self",))
             .select_related("volunteer__user", "help_request__resident")
             .get(pk=match.pk)
         )
