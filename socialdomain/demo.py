@@ -14,4 +14,5 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     ("demo accounts", accounts_demo.seed),
     ("help requests in every state", citizens_demo.seed),
     ("triage and statutory deadlines", casework_demo.seed),
+    ("volunteers, matches and referrals", networks_demo.seed_volunteers),
 ]
