@@ -37,7 +37,9 @@ from notifications.registry import REGISTRY, Planned, ReminderKind
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
+
+def batch_size() -> int:
+    return settings.NOTIFICATIONS_BATCH_SIZE
 
 
 def lease() -> timedelta:
@@ -72,8 +74,8 @@ def plan_kind(kind: ReminderKind, *, now: datetime, result: ScanResult) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     ]
-    for start in range(0, len(ids), BATCH_SIZE):
-        chunk = ids[start : start + BATCH_SIZE]
+    for start in range(0, len(ids), batch_size()):
+        chunk = ids[start : start + batch_size()]
         desired = kind.desired(kind.load(chunk), now=now)
         wanted = {
             _key(object_id, plan)
@@ -146,7 +148,8 @@ def release_expired_claims(*, now: datetime) -> int:
     ).update(state=DeliveryState.PENDING, claim_token=None, claimed_until=None)
 
 
-def claim_batch(*, now: datetime, limit: int = BATCH_SIZE) -> tuple[uuid.UUID, int]:
+def claim_batch(*, now: datetime, limit: int | None = None) -> tuple[uuid.UUID, int]:
+    limit = limit or batch_size()
     token = uuid.uuid4()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -246,10 +249,10 @@ def process_batch(*, token: uuid.UUID, now: datetime, result: ScanResult) -> Non
                 "claim_token",
                 "claimed_until",
             ],
-            batch_size=BATCH_SIZE,
+            batch_size=batch_size(),
         )
-        Notification.objects.bulk_create(notifications, batch_size=BATCH_SIZE)
-        OutboxEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
+        Notification.objects.bulk_create(notifications, batch_size=batch_size())
+        OutboxEmail.objects.bulk_create(emails, batch_size=batch_size())
 
 
 def dispatch(

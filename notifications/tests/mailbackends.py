@@ -6,6 +6,7 @@ import os
 import smtplib
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from django.core.mail import EmailMessage
@@ -18,6 +19,10 @@ class SlowFileBackend(FileBackend):
     a mail server accepts a message only at the end of the conversation."""
 
     def write_message(self, message: EmailMessage) -> None:
+        # Which message is "in conversation", for a test that kills the worker then.
+        Path(self.file_path, "conversation").write_text(
+            str(message.extra_headers.get("Message-ID", ""))
+        )
         time.sleep(float(os.environ.get("MAIL_DELAY", "0")))
         super().write_message(message)
         self.stream.flush()
