@@ -296,6 +296,8 @@ CELERY_BEAT_SCHEDULE = {
 # A claimed batch of reminders or e-mails whose worker died is picked up again after
 # this many seconds; it must be longer than a batch takes (well under a second).
 NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", default=300)
+# Reminders claimed and processed per transaction by the scanner.
+NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", default=1000)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
