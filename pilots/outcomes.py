@@ -111,9 +111,14 @@ def pilot_outcome(pilot: Pilot) -> list[OutcomeRow]:
 def labelled(results: list[dict[str, object]]) -> list[dict[str, object]]:
     """Published result rows with the instrument's and domain's names, for display."""
     instruments = dict(Instrument.choices)
+    figures = ("baseline", "follow_up", "change")
     return [
         {
             **row,
+            **{
+                key: Decimal(str(row[key])) if row.get(key) is not None else None
+                for key in figures
+            },
             "instrument_label": instruments.get(str(row["instrument"]), ""),
             "label": domain_label(str(row["instrument"]), str(row["domain"])),
         }

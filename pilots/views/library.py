@@ -3,6 +3,7 @@ for all staff to read and search. It holds snapshots of text and aggregates only
 
 from __future__ import annotations
 
+import re
 from uuid import UUID
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -17,6 +18,7 @@ from pilots.models import LibraryEntry
 from pilots.outcomes import MIN_PARTICIPANTS, labelled
 
 PAGE_SIZE = 50
+WORD = re.compile(r"\w+")
 
 
 @role_required(*STAFF_ROLES)
@@ -26,8 +28,12 @@ def library(request: HttpRequest) -> HttpResponse:
         "results", "search_document"
     )
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    if query:
-        search = SearchQuery(query, config="dutch", search_type="websearch")
+    words = WORD.findall(query)
+    if words:
+        # Every word, also as the start of a longer one: "basketbal" finds
+        # "basketbalclinics". Only letters and digits reach the raw query.
+        raw = " & ".join(f"{word}:*" for word in words[:10])
+        search = SearchQuery(raw, config="dutch", search_type="raw")
         entries = (
             entries.filter(search_document=search)
             .annotate(rank=SearchRank(F("search_document"), search))

@@ -1,0 +1,114 @@
+"""Every pilots page runs a fixed number of queries, however much data there is."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from citizens.tests.factories import HelpRequestFactory
+from pilots.models import (
+    Activity,
+    BudgetEntry,
+    BudgetLine,
+    Goal,
+    IdeaComment,
+    JournalEntry,
+)
+from pilots.services import library_publish, pilot_publish_results
+from pilots.tests.factories import (
+    IdeaFactory,
+    ParticipantFactory,
+    PilotFactory,
+    measured_participants,
+)
+from tests.fixtures.personas import Place, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+        assert response.status_code == 200, path
+    return len(captured)
+
+
+def _grow(pilot, place: Place, resident: User) -> None:  # type: ignore[no-untyped-def]
+    other = PilotFactory(municipality=pilot.municipality, running=True)
+    other.neighbourhoods.add(place.neighbourhood)
+    other.partners.add(place.organisation)
+    measured_participants(pilot, 3)
+    ParticipantFactory(pilot=other, resident=resident)
+    line = BudgetLine.objects.create(pilot=pilot, name="Extra", planned=Decimal("5"))
+    for day in range(3):
+        BudgetEntry.objects.create(
+            line=line,
+            kind="spending",
+            amount=Decimal("1"),
+            on="2026-01-0" + str(day + 1),
+            description="x",
+        )
+        Activity.objects.create(
+            pilot=pilot, title="Clinic", on="2026-01-01", place="Hal", attendance=3
+        )
+        JournalEntry.objects.create(
+            pilot=pilot, written_on="2026-01-01", tried="a", saw="b"
+        )
+        Goal.objects.create(
+            pilot=pilot, description="d", indicator="i", baseline=1, target=2
+        )
+        idea = IdeaFactory(neighbourhood=place.neighbourhood)
+        IdeaComment.objects.create(idea=idea, body="Goed idee")
+    pilot_publish_results(pilot=other)
+    library_publish(pilot=other, by=pilot.owner, approach="a", lessons="b")
+
+
+def test_pilot_pages_do_not_grow_with_data(
+    pilot_owner: User, caseworker: User, resident: User, den_helder: Place
+) -> None:
+    pilot = PilotFactory(
+        municipality=den_helder.municipality, owner=pilot_owner, running=True
+    )
+    pilot.neighbourhoods.add(den_helder.neighbourhood)
+    participant = ParticipantFactory(pilot=pilot)
+    # With a line the page shows the booking form and its select: one query more.
+    BudgetLine.objects.create(pilot=pilot, name="Trainers", planned=Decimal("5"))
+    idea = IdeaFactory(neighbourhood=den_helder.neighbourhood)
+    HelpRequestFactory(neighbourhood=den_helder.neighbourhood)
+    library_publish(pilot=pilot, by=pilot_owner, approach="a", lessons="b")
+    entry = pilot.library_entry
+    owner, staff, person, anonymous = (
+        client_for(pilot_owner),
+        client_for(caseworker),
+        client_for(resident),
+        Client(),
+    )
+    pages = [
+        (owner, "/pilots/"),
+        (owner, pilot.get_absolute_url()),
+        (owner, f"{pilot.get_absolute_url()}edit/"),
+        (owner, f"{pilot.get_absolute_url()}participants/{participant.public_id}/"),
+        (owner, "/pilots/library/"),
+        (owner, "/pilots/library/?q=pilot"),
+        (owner, f"/pilots/library/{entry.public_id}/"),
+        (owner, f"/pilots/ideas/{idea.public_id}/"),
+        (staff, "/pilots/enrol/"),
+        (person, "/pilots/mine/"),
+        (person, f"/pilots/neighbourhoods/{den_helder.neighbourhood.cbs_code}/"),
+        (anonymous, f"/pilots/neighbourhoods/{den_helder.neighbourhood.cbs_code}/"),
+        (anonymous, "/pilots/neighbourhoods/"),
+    ]
+    for client, path in pages:
+        client.get(path)  # warm up: session and content types
+
+    before = [_queries(client, path) for client, path in pages]
+    _grow(pilot, den_helder, resident)
+    after = [_queries(client, path) for client, path in pages]
+
+    assert after == before
+    assert max(before) <= 25, dict(
+        zip([path for _, path in pages], before, strict=True)
+    )
