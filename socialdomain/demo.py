@@ -7,6 +7,7 @@ from casework import demo as casework_demo
 from citizens import demo as citizens_demo
 from municipalities import demo as municipalities_demo
 from networks import demo as networks_demo
+from pilots import demo as pilots_demo
 
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("municipalities, districts, neighbourhoods and teams", municipalities_demo.seed),
@@ -15,4 +16,5 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     ("help requests in every state", citizens_demo.seed),
     ("triage and statutory deadlines", casework_demo.seed),
     ("volunteers, matches and referrals", networks_demo.seed_volunteers),
+    ("pilots in every phase, ideas and the shared library", pilots_demo.seed),
 ]
