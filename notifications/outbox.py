@@ -28,7 +28,17 @@ from socialdomain.lib.email import render_email
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
-TRANSIENT = (*TRANSIENT_MAIL_ERRORS, smtplib.SMTPDataError, OSError)
+
+
+def is_transient(error: Exception) -> bool:
+    """Worth another try: the connection failed, or the server answered 4xx."""
+    if isinstance(error, TRANSIENT_MAIL_ERRORS):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -107,13 +117,37 @@ def send_batch(*, now: datetime | None = None, result: SendResult) -> int:
     emails = OutboxEmail.objects.filter(pk__in=ids, claim_token=token).select_related(
         "delivery__recipient"
     )
-    with get_connection() as mail:
+    mail = get_connection()
+    try:
+        mail.open()
+    except Exception as error:
+        # The mail server cannot be reached: the whole batch waits and tries again.
+        OutboxEmail.objects.filter(pk__in=ids, claim_token=token).update(
+            state=EmailState.QUEUED,
+            claim_token=None,
+            claimed_until=None,
+            next_attempt_at=timezone.now() + backoff(1),
+            last_error=f"{type(error).__name__}: {error}"[:500],
+        )
+        result.retried += len(ids)
+        return len(ids)
+    with mail:
         for email in emails:
             try:
                 message = build(email)
                 message.connection = mail
                 message.send()
-            except TRANSIENT as error:
+            except Exception as error:
+                if not is_transient(error):
+                    logger.exception("e-mail %s failed for good", email.pk)
+                    _mark(
+                        email,
+                        token,
+                        state=EmailState.FAILED,
+                        last_error=f"{type(error).__name__}: {error}"[:500],
+                    )
+                    result.failed += 1
+                    continue
                 final = email.attempts >= OutboxEmail.MAX_ATTEMPTS
                 _mark(
                     email,
@@ -126,15 +160,6 @@ def send_batch(*, now: datetime | None = None, result: SendResult) -> int:
                     result.failed += 1
                 else:
                     result.retried += 1
-            except Exception as error:  # a permanent error: no point in retrying
-                logger.exception("e-mail %s failed", email.pk)
-                _mark(
-                    email,
-                    token,
-                    state=EmailState.FAILED,
-                    last_error=f"{type(error).__name__}: {error}"[:500],
-                )
-                result.failed += 1
             else:
                 _mark(
                     email,
