@@ -44,7 +44,12 @@ def _in_scope(user: User, reference: str) -> HelpRequest:
     help_request = (
         HelpRequest.objects.visible_to(user)
         .select_related(
-            "resident", "filed_by", "neighbourhood", "contact_person", "team"
+            "resident",
+            "filed_by",
+            "neighbourhood",
+            "contact_person",
+            "team",
+            "case_state",
         )
         .filter(reference=reference)
         .first()

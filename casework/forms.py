@@ -6,12 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TEAM_ROLES, User
 from casework.models import ContactKind, Domain, Urgency, referral_consented
+from casework.stages import Stage, allowed_stages
 from citizens.forms import MAX_TEXT
 from citizens.models import (
-    ALLOWED_TRANSITIONS,
     HelpRequest,
     Outcome,
-    Status,
     UrgentSituation,
 )
 from municipalities.models import Team
@@ -40,7 +39,17 @@ class VersionedForm(forms.Form):
 
 
 class ProgressForm(VersionedForm):
-    status = forms.ChoiceField(label=_("New status"))
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        help_text=_(
+            "The resident sees a simpler status; the stage names are for staff only."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Why (for colleagues, when the stage changes)"),
+        max_length=300,
+        required=False,
+    )
     next_step = forms.CharField(
         label=_("Next step, in plain words for the resident"),
         max_length=300,
@@ -59,19 +68,19 @@ class ProgressForm(VersionedForm):
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
-        if data.get("status") == Status.CLOSED and not data.get("outcome"):
+        if data.get("stage") == Stage.CLOSED and not data.get("outcome"):
             self.add_error("outcome", _("Closing needs an outcome: how was it solved?"))
-        if data.get("status") != Status.CLOSED:
+        if data.get("stage") != Stage.CLOSED:
             data["outcome"] = ""
         return data
 
-    def __init__(self, *args, help_request: HelpRequest, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, help_request: HelpRequest, stage: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        allowed = ALLOWED_TRANSITIONS[help_request.status] | {help_request.status}
-        self.fields["status"].choices = [
-            (value, label) for value, label in Status.choices if value in allowed
+        allowed = {stage, *allowed_stages(stage, help_request.status)}
+        self.fields["stage"].choices = [
+            (value, label) for value, label in Stage.choices if value in allowed
         ]
-        self.fields["status"].initial = help_request.status
+        self.fields["stage"].initial = stage
         self.fields["version"].initial = help_request.version
         self.fields["next_step"].initial = help_request.next_step
         self.fields["next_step_date"].initial = help_request.next_step_date

@@ -19,6 +19,7 @@ from casework.queue import (
     decode_cursor,
     query_string,
 )
+from casework.stages import OPEN_STAGES, Stage
 from citizens.models import Status
 from municipalities.models import Neighbourhood
 
@@ -43,6 +44,14 @@ class QueueFilterForm(forms.Form):
     domain = forms.ChoiceField(
         label=_("Domain"),
         choices=[("", _("Any domain")), *Domain.choices],
+        required=False,
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        choices=[
+            ("", _("Any open stage")),
+            *((value, label) for value, label in Stage.choices if value in OPEN_STAGES),
+        ],
         required=False,
     )
     urgency = forms.ChoiceField(
@@ -131,6 +140,7 @@ class QueueFilterForm(forms.Form):
             deadline=data["deadline"],
             days=data["days"],
             caseworker_id=self.caseworker_ids.get(data["caseworker"]),
+            stage=data["stage"],
             sort=data["sort"] or Sort.NEWEST,
             after=data.get("after"),
         )

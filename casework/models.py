@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from citizens.models import HelpRequest
     from networks.models import Organisation
 
+from casework.stages import Stage
 from socialdomain.lib.workdays import (
     add_weeks,
     add_working_days,
@@ -183,6 +184,48 @@ class Deadline(models.Model):
             self.due = next_working_day(max(on, since) + timedelta(days=remaining))
         self.suspended_since = None
         self.save(update_fields=["due", "suspended_since"])
+
+
+class CaseState(models.Model):
+    """The staff-side stage of a help request (see casework.stages). A request
+    without a row is in the stage that follows from its status."""
+
+    help_request = models.OneToOneField(
+        "citizens.HelpRequest",
+        on_delete=models.CASCADE,
+        related_name="case_state",
+        primary_key=True,
+    )
+    stage = models.CharField(_("stage"), max_length=30, choices=Stage)
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["stage"], name="case_state_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.help_request_id}: {self.stage}"
+
+
+class StageChange(models.Model):
+    """One move of a case from one stage to another: who, when, from, to and why."""
+
+    help_request = models.ForeignKey(
+        "citizens.HelpRequest", on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(max_length=30, choices=Stage)
+    to_stage = models.CharField(max_length=30, choices=Stage)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["help_request", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage} → {self.to_stage}"
 
 
 class SavedFilter(models.Model):

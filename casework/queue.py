@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework.models import Deadline, DeadlineState, Urgency
+from casework.stages import stage_condition
 from citizens.models import OPEN_STATUSES, HelpRequest
 
 PAGE_SIZE = 25
@@ -91,6 +92,7 @@ class QueueQuery:
     deadline: str = ""
     days: int | None = None
     caseworker_id: int | None = None
+    stage: str = ""
     sort: str = Sort.NEWEST
     after: tuple[Any, ...] | None = None
 
@@ -185,6 +187,8 @@ def filtered(query: QueueQuery, *, user: User, today: date) -> QuerySet[HelpRequ
         queryset = queryset.filter(Exists(within))
     if query.caseworker_id:
         queryset = queryset.filter(contact_person_id=query.caseworker_id)
+    if query.stage:
+        queryset = queryset.filter(stage_condition(query.stage))
     if query.q:
         queryset = queryset.filter(
             Q(

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,13 +8,16 @@ from accounts.models import User
 from casework.models import (
     DOMAIN_DEADLINES,
     REFERRAL_TRANSITIONS,
+    CaseState,
     ContactMoment,
     Deadline,
     DeadlineKind,
+    Domain,
     Household,
     HouseholdMembership,
     Referral,
     ReferralStatus,
+    StageChange,
     Triage,
     Urgency,
     ZrmAssessment,
@@ -22,7 +25,19 @@ from casework.models import (
     ZrmMoment,
     compute_due,
 )
-from citizens.models import OPEN_STATUSES, HelpRequest, Message, Status
+from casework.stages import (
+    Stage,
+    allowed_stages,
+    effective_stage,
+    resident_status_for,
+)
+from citizens.models import (
+    OPEN_STATUSES,
+    HelpRequest,
+    InvalidTransition,
+    Message,
+    Outcome,
+)
 from municipalities.models import Team
 from networks.models import Organisation
 
@@ -37,28 +52,83 @@ def _check_version(locked: HelpRequest, version: int | None) -> None:
     locked.version = locked.version + 1
 
 
+def stored_stage(help_request: HelpRequest) -> str:
+    """The request's stage (see casework.stages); no query when it was loaded with
+    select_related("case_state")."""
+    state = getattr(help_request, "case_state", None)
+    return effective_stage(state.stage if state else None, help_request.status)
+
+
+def _move_stage(locked: HelpRequest, to: str, *, by: User, reason: str = "") -> None:
+    """Move a locked request to stage `to` along the stage table, with a history row;
+    the resident's status follows. Waiting for the resident stops the clock of the
+    running deadlines; going back to work starts it again with the days left."""
+    current = stored_stage(locked)
+    if to == current:
+        return
+    if to not in allowed_stages(current, locked.status):
+        raise InvalidTransition(
+            _("A case cannot go from the stage %(from)s to %(to)s.")
+            % {"from": Stage(current).label, "to": Stage(to).label}
+        )
+    status = resident_status_for(to, current=locked.status)
+    if status != locked.status:
+        # The reason is for colleagues; the resident's history gets no note.
+        locked.transition(status, by=by)
+    now = timezone.now()
+    locked.case_state, _created = CaseState.objects.update_or_create(
+        help_request=locked, defaults={"stage": to, "since": now}
+    )
+    StageChange.objects.create(
+        help_request=locked,
+        from_stage=current,
+        to_stage=to,
+        by=by,
+        reason=reason,
+        at=now,
+    )
+    today = timezone.localdate(now)
+    if to == Stage.WAITING_FOR_RESIDENT:
+        for deadline in locked.deadlines.filter(
+            met_at__isnull=True, suspended_since__isnull=True
+        ):
+            deadline.suspend(today)
+    elif current == Stage.WAITING_FOR_RESIDENT and to not in (
+        Stage.CLOSED,
+        Stage.WITHDRAWN,
+    ):
+        for deadline in locked.deadlines.filter(
+            met_at__isnull=True, suspended_since__isnull=False
+        ):
+            deadline.resume(today)
+
+
 def help_request_update_progress(
     *,
     help_request: HelpRequest,
     by: User,
-    status: str,
+    stage: str,
     next_step: str,
     next_step_date: date | None,
+    reason: str = "",
     outcome: str = "",
     version: int | None = None,
 ) -> None:
-    """Record the next step and, when it changes, the status (with its history row).
-    Whoever records progress becomes the resident's contact person if there is none."""
+    """Record the next step and, when it changes, the stage (with its history row;
+    the resident's status follows). Whoever records progress becomes the resident's
+    contact person if there is none."""
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
         _check_version(locked, version)
-        if status != locked.status:
-            locked.transition(status, by=by)
+        _move_stage(locked, stage, by=by, reason=reason)
         locked.next_step = next_step
         locked.next_step_date = next_step_date
         fields = ["next_step", "next_step_date", "version"]
-        if status == Status.CLOSED and outcome:
+        if stage == Stage.CLOSED and outcome:
             locked.outcome = outcome
+            fields.append("outcome")
+        elif stage == Stage.WITHDRAWN:
+            locked.outcome = Outcome.WITHDRAWN
             fields.append("outcome")
         if locked.contact_person_id is None:
             locked.contact_person = by
@@ -102,6 +172,10 @@ def help_request_triage(
         wanted = {
             kind for domain in domains for kind in DOMAIN_DEADLINES.get(domain, [])
         }
+        # The decision deadline comes with the application, not with the triage.
+        kept = wanted | (
+            {DeadlineKind.WMO_DECISION} if Domain.WMO in domains else set()
+        )
         for kind in wanted:
             in_working_days = (
                 kind == DeadlineKind.DEBT_FIRST_CONVERSATION and debt_threat
@@ -121,10 +195,10 @@ def help_request_triage(
                 deadline.in_working_days = in_working_days
                 deadline.save(update_fields=["due", "in_working_days"])
         Deadline.objects.filter(help_request=locked, met_at__isnull=True).exclude(
-            kind__in=wanted
+            kind__in=kept
         ).delete()
-        if locked.status == Status.RECEIVED:
-            locked.transition(Status.IN_REVIEW, by=by, note=_("Triaged"))
+        if stored_stage(locked) == Stage.NEW:
+            _move_stage(locked, Stage.TRIAGE, by=by, reason=_("Triaged"))
 
 
 def help_request_claim(*, help_request: HelpRequest, by: User) -> bool:
@@ -136,8 +210,8 @@ def help_request_claim(*, help_request: HelpRequest, by: User) -> bool:
         ).update(contact_person=by, team=by.team)
         if won:
             locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
-            if locked.status == Status.RECEIVED:
-                locked.transition(Status.IN_REVIEW, by=by, note=_("Claimed"))
+            if stored_stage(locked) == Stage.NEW:
+                _move_stage(locked, Stage.TRIAGE, by=by, reason=_("Claimed"))
     return bool(won)
 
 
@@ -148,11 +222,77 @@ def help_request_assign(*, help_request: HelpRequest, by: User, to: User) -> Non
     )
 
 
-def help_requests_reassign(*, by: User, from_user: User, to_user: User) -> int:
-    """Move every open request of one caseworker to another (leave, illness)."""
-    return HelpRequest.objects.filter(
-        contact_person=from_user, status__in=OPEN_STATUSES
-    ).update(contact_person=to_user, team=to_user.team)
+def help_requests_reassign(
+    *,
+    by: User,
+    to_user: User,
+    from_user: User | None = None,
+    references: list[str] | None = None,
+) -> int:
+    """Give open requests to `to_user` (a caseworker leaves or is ill): every open
+    request of `from_user`, or the chosen `references`; only those in the team lead's
+    scope. Returns how many moved."""
+    if from_user is None and references is None:
+        raise ValueError("Say whose requests or which requests to reassign.")
+    requests = HelpRequest.objects.visible_to(by).filter(status__in=OPEN_STATUSES)
+    if from_user is not None:
+        requests = requests.filter(contact_person=from_user)
+    if references is not None:
+        requests = requests.filter(reference__in=references)
+    return requests.exclude(contact_person=to_user).update(
+        contact_person=to_user, team=to_user.team
+    )
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def wmo_application_record(
+    *, help_request: HelpRequest, by: User, filed_on: date
+) -> Deadline:
+    """The resident filed a formal Wmo application (aanvraag) on `filed_on`: the
+    decision is due 2 weeks later (Algemene termijnenwet: off weekends and public
+    holidays). The application ends the investigation, so its deadline is met."""
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        deadline = Deadline.objects.create(
+            help_request=locked,
+            kind=DeadlineKind.WMO_DECISION,
+            start=filed_on,
+            due=compute_due(DeadlineKind.WMO_DECISION, filed_on),
+        )
+        Deadline.objects.filter(
+            help_request=locked,
+            kind=DeadlineKind.WMO_INVESTIGATION,
+            met_at__isnull=True,
+        ).update(met_at=_start_of(filed_on), suspended_since=None)
+        Message.objects.create(
+            help_request=locked,
+            author=by,
+            for_resident=False,
+            body=_("Wmo application received on %(date)s; decision due on %(due)s.")
+            % {"date": filed_on.isoformat(), "due": deadline.due.isoformat()},
+        )
+    return deadline
+
+
+def wmo_decision_record(
+    *, help_request: HelpRequest, by: User, decided_on: date
+) -> None:
+    """The decision (beschikking) on the Wmo application was made on `decided_on`;
+    it meets the decision deadline."""
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        Deadline.objects.filter(
+            help_request=locked, kind=DeadlineKind.WMO_DECISION
+        ).update(met_at=_start_of(decided_on), suspended_since=None)
+        Message.objects.create(
+            help_request=locked,
+            author=by,
+            for_resident=False,
+            body=_("Wmo decision made on %(date)s.") % {"date": decided_on.isoformat()},
+        )
 
 
 def deadline_suspend(*, deadline: Deadline, by: User) -> None:
@@ -189,12 +329,12 @@ def contact_moment_add(
             is_intake=is_intake,
             by=by,
         )
-        if is_intake and locked.status in (
-            Status.RECEIVED,
-            Status.IN_REVIEW,
-            Status.APPOINTMENT_PLANNED,
+        if is_intake and stored_stage(locked) in (
+            Stage.NEW,
+            Stage.TRIAGE,
+            Stage.INTAKE_PLANNED,
         ):
-            locked.transition(Status.IN_PROGRESS, by=by, note=_("Intake held"))
+            _move_stage(locked, Stage.INTAKE_DONE, by=by, reason=_("Intake held"))
     return moment
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework import views, views_plan, views_queue
+from casework import views, views_plan, views_queue, views_team, views_wmo
 
 app_name = "casework"
 
@@ -12,6 +12,17 @@ urlpatterns = [
         "queue/saved/<int:pk>/delete/",
         views_queue.saved_filter_delete,
         name="saved_filter_delete",
+    ),
+    path("team/reassign/", views_team.bulk_reassign, name="bulk_reassign"),
+    path(
+        "requests/<str:reference>/wmo/application/",
+        views_wmo.wmo_application,
+        name="wmo_application",
+    ),
+    path(
+        "requests/<str:reference>/wmo/decision/",
+        views_wmo.wmo_decision,
+        name="wmo_decision",
     ),
     path("requests/<str:reference>/", views.request_detail, name="request_detail"),
     path("requests/<str:reference>/triage/", views.triage, name="triage"),

@@ -24,6 +24,8 @@ from casework.forms import (
     StaffMessageForm,
     TriageForm,
 )
+from casework.forms_wmo import WmoApplicationForm, WmoDecisionForm
+from casework.models import DeadlineKind
 from casework.services import (
     EditConflict,
     contact_moment_add,
@@ -34,8 +36,10 @@ from casework.services import (
     help_request_triage,
     help_request_update_progress,
     referral_send,
+    stored_stage,
 )
-from citizens.models import HelpRequest
+from casework.stages import Stage
+from citizens.models import HelpRequest, InvalidTransition
 from citizens.services import MessageRefused, message_post
 from municipalities.models import Neighbourhood
 
@@ -68,17 +72,26 @@ def _render_detail(
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
+    stage = stored_stage(help_request)
+    deadlines = list(help_request.deadlines.all())
+    kinds = {deadline.kind: deadline for deadline in deadlines}
+    decision = kinds.get(DeadlineKind.WMO_DECISION)
     context = {
         "help_request": help_request,
+        "stage": Stage(stage),
+        "stage_history": help_request.stage_changes.select_related("by"),
+        "wmo_application_form": WmoApplicationForm(help_request=help_request)
+        if decision is None and DeadlineKind.WMO_INVESTIGATION in kinds
+        else None,
+        "wmo_decision_form": WmoDecisionForm(help_request=help_request)
+        if decision is not None and decision.met_at is None
+        else None,
         "conversation": help_request.messages.select_related("author"),
         "history": help_request.status_changes.select_related("by"),
         "attachments": help_request.attachments.all(),
-        "deadlines": [
-            (deadline, deadline.state(today))
-            for deadline in help_request.deadlines.all()
-        ],
+        "deadlines": [(deadline, deadline.state(today)) for deadline in deadlines],
         "message_form": StaffMessageForm(),
-        "progress_form": ProgressForm(help_request=help_request),
+        "progress_form": ProgressForm(help_request=help_request, stage=stage),
         "triage_form": TriageForm(user=user, help_request=help_request),
         "assign_form": AssignForm(team_lead=user)
         if user.role == Role.TEAM_LEAD
@@ -129,7 +142,9 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, _("The message has been saved."))
                 return redirect("casework:request_detail", reference)
         return _render_detail(request, help_request, message_form=form, status=400)
-    form = ProgressForm(request.POST, help_request=help_request)
+    form = ProgressForm(
+        request.POST, help_request=help_request, stage=stored_stage(help_request)
+    )
     if form.is_valid():
         try:
             help_request_update_progress(
@@ -137,6 +152,9 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
             )
         except EditConflict:
             return _conflict(request, help_request, progress_form=form)
+        except InvalidTransition as refusal:
+            form.add_error("stage", refusal.messages)
+            return _render_detail(request, help_request, progress_form=form, status=409)
         messages.success(request, _("The progress has been saved."))
         return redirect("casework:request_detail", reference)
     return _render_detail(request, help_request, progress_form=form, status=400)

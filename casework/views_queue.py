@@ -55,6 +55,7 @@ def _render_queue(
         "first_page_query": query_string(params),
         "clear_query": query_string(QueryDict(), view=active),
         "saved_filters": user.saved_filters.all(),
+        "can_reassign": user.role == Role.TEAM_LEAD,
         "save_form": save_form
         or SavedFilterForm(user=user, initial={"query": query_string(params)}),
     }

@@ -41,7 +41,7 @@ def _progress(client: Client, help_request: HelpRequest, **data: str):  # type: 
 def test_closing_without_an_outcome_is_refused_at_the_field(
     help_request: HelpRequest, caseworker: User
 ) -> None:
-    response = _progress(_client(caseworker), help_request, status=Status.CLOSED)
+    response = _progress(_client(caseworker), help_request, stage="closed")
 
     assert response.status_code == 400
     assert 'id="id_outcome_error"' in response.content.decode()
@@ -55,7 +55,7 @@ def test_closing_with_an_outcome_records_it_and_the_resident_sees_closed(
     response = _progress(
         _client(caseworker),
         help_request,
-        status=Status.CLOSED,
+        stage="closed",
         outcome=Outcome.NEIGHBOURHOOD_NETWORK,
     )
 
@@ -73,7 +73,7 @@ def test_an_outcome_is_ignored_when_not_closing(
     _progress(
         _client(caseworker),
         help_request,
-        status=Status.IN_REVIEW,
+        stage="triage",
         outcome=Outcome.REFERRED,
     )
 
@@ -187,7 +187,7 @@ def test_dates_are_shown_in_the_form_the_date_field_reads_and_survive_a_save(
     _progress(
         client,
         help_request,
-        status=help_request.status,
+        stage="new",
         next_step="Huisbezoek",
         next_step_date=expected,
     )

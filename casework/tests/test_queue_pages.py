@@ -222,6 +222,7 @@ def _queries(client: Client, params: dict[str, str] | str) -> int:
         {"view": "overdue", "sort": "deadline"},
         {"view": "mine", "sort": "urgency", "q": "rekeningen", "domain": "wmo"},
         {"deadline": "due_within", "days": "30", "urgency": "crisis"},
+        {"stage": "triage", "sort": "oldest"},
     ],
 )
 def test_the_queue_runs_a_fixed_number_of_queries_whatever_the_page_holds(

@@ -117,12 +117,12 @@ def test_two_caseworkers_saving_progress_from_the_same_page_conflict(
     shown = help_request.version
     data = {"save_progress": "1", "version": str(shown), "next_step": ""}
 
-    saved = first.post(_url(help_request), {**data, "status": Status.IN_REVIEW})
+    saved = first.post(_url(help_request), {**data, "stage": "triage"})
     conflict = second.post(
         _url(help_request),
         {
             **data,
-            "status": Status.CLOSED,
+            "stage": "closed",
             "outcome": "referred",
             "next_step": "Mijn tekst",
         },
@@ -141,7 +141,7 @@ def test_two_caseworkers_saving_progress_from_the_same_page_conflict(
         {
             **data,
             "version": str(help_request.version),
-            "status": Status.CLOSED,
+            "stage": "closed",
             "outcome": "referred",
         },
     )

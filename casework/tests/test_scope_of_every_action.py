@@ -33,7 +33,7 @@ def _actions(
     base = f"/casework/requests/{help_request.reference}/"
     return [
         (base, {"send_message": "1", "body": "x", "for_resident": "on"}),
-        (base, {"save_progress": "1", "status": "in_review"}),
+        (base, {"save_progress": "1", "stage": "triage"}),
         (
             base + "triage/",
             {"domains": ["wmo"], "urgency": "normal", "team": place.team.pk},
