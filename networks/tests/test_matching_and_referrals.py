@@ -477,3 +477,31 @@ def test_case_network_page_has_a_fixed_number_of_queries(
         )
         OrganisationFactory(municipality=den_helder.municipality, domains=["debt"])
     assert count() == before
+
+
+def test_partners_and_volunteers_reach_nothing_of_the_request_itself(
+    referral: Referral, volunteer, volunteer_user: User, caseworker: User, partner: User
+) -> None:
+    help_request = referral.help_request
+    match_propose(
+        help_request=help_request,
+        volunteer=volunteer,
+        need=Need.SHOPPING,
+        task="Boodschappen",
+        by=caseworker,
+    )
+    volunteer_client = client_for(volunteer_user)
+    partner_client = client_for(partner)
+
+    assert (
+        volunteer_client.get(f"/my-requests/{help_request.reference}/").status_code
+        == 404
+    )
+    assert "schulden" not in volunteer_client.get("/my-requests/").content.decode()
+    for client in (volunteer_client, partner_client):
+        assert (
+            client.get(f"/casework/requests/{help_request.reference}/").status_code
+            == 403
+        )
+        assert client.get(_network_url(help_request)).status_code == 403
+        assert client.get("/casework/queue/").status_code == 403
