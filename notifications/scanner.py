@@ -15,6 +15,7 @@ Exactly once, by construction:
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections import defaultdict
@@ -239,18 +240,21 @@ def process_batch(*, token: uuid.UUID, now: datetime, result: ScanResult) -> Non
                         created_at=now,
                     )
                 )
-        Delivery.objects.bulk_update(
-            rows,
-            [
-                "state",
-                "params",
-                "finished_at",
-                "reason",
-                "claim_token",
-                "claimed_until",
-            ],
-            batch_size=batch_size(),
-        )
+        # One UPDATE per (outcome, params) group, not a CASE per row: a batch holds
+        # few objects, so few groups.
+        groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        for row in rows:
+            params = json.dumps(row.params, sort_keys=True)
+            groups[(row.state, row.reason, params)].append(row.pk)
+        for (state, reason, params), pks in groups.items():
+            Delivery.objects.filter(pk__in=pks).update(
+                state=state,
+                reason=reason,
+                params=json.loads(params),
+                finished_at=now,
+                claim_token=None,
+                claimed_until=None,
+            )
         Notification.objects.bulk_create(notifications, batch_size=batch_size())
         OutboxEmail.objects.bulk_create(emails, batch_size=batch_size())
 
