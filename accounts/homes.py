@@ -23,18 +23,44 @@ ROLE_NAVIGATION: dict[str, list[tuple[Promise, str]]] = {
         (_("Ask for help"), "citizens:ask_start"),
         (_("My help requests"), "citizens:request_list"),
         (_("My data"), "citizens:my_data"),
+        (_("My pilots"), "pilots:mine"),
+        (_("Volunteering"), "networks:volunteer_home"),
+        (_("Social map"), "networks:social_map_start"),
     ],
-    Role.CASEWORKER: [(_("My work"), "casework:home"), (_("Queue"), "casework:queue")],
-    Role.TEAM_LEAD: [(_("My team"), "casework:home"), (_("Queue"), "casework:queue")],
+    Role.CASEWORKER: [
+        (_("My work"), "casework:home"),
+        (_("Queue"), "casework:queue"),
+        (_("Enrol in a pilot"), "pilots:enrol_from_case"),
+    ],
+    Role.TEAM_LEAD: [
+        (_("My team"), "casework:home"),
+        (_("Queue"), "casework:queue"),
+        (_("Enrol in a pilot"), "pilots:enrol_from_case"),
+    ],
     Role.PARTNER: [(_("My organisation"), "networks:partner_home")],
-    Role.PILOT_OWNER: [(_("Pilots"), "pilots:home")],
-    Role.ALDERMAN: [(_("Overview"), "dashboards:home")],
+    Role.PILOT_OWNER: [
+        (_("Pilots"), "pilots:home"),
+        (_("Shared library"), "pilots:library"),
+    ],
+    Role.ALDERMAN: [(_("Overview"), "dashboards:home"), (_("Pilots"), "pilots:home")],
     Role.FUNCTIONAL_ADMIN: [
         (_("Administration"), "accounts:admin_home"),
         (_("Staff accounts"), "accounts:account_list"),
+        (_("Pilots"), "pilots:home"),
+        (_("Social map"), "networks:organisation_list"),
         (_("Access log"), "accounts:access_log"),
     ],
 }
+
+# Notifications: the centre (with the unread badge) for staff, settings for everyone.
+for _role in (Role.CASEWORKER, Role.TEAM_LEAD, Role.PARTNER, Role.PILOT_OWNER):
+    ROLE_NAVIGATION[_role].append((_("Notifications"), "notifications:list"))
+ROLE_NAVIGATION[Role.RESIDENT].append(
+    (_("Notification settings"), "notifications:preferences")
+)
+ROLE_NAVIGATION[Role.FUNCTIONAL_ADMIN].append(
+    (_("Reminders and jobs"), "notifications:operations")
+)
 
 
 def home_url_for(user: User) -> str:

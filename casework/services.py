@@ -416,9 +416,21 @@ def referral_answer(*, referral: Referral, by: User, status: str, answer: str) -
         if status not in REFERRAL_TRANSITIONS[locked.status]:
             raise InvalidReferralAnswer(status)
         locked.status = status
-        locked.answer = answer
-        locked.answered_at = timezone.now()
-        locked.save(update_fields=["status", "answer", "answered_at"])
+        if status == ReferralStatus.COMPLETED:
+            locked.feedback = answer
+            locked.completed_at = timezone.now()
+        else:
+            locked.answer = answer
+            locked.answered_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "status",
+                "answer",
+                "answered_at",
+                "feedback",
+                "completed_at",
+            ]
+        )
         Message.objects.create(
             help_request=locked.help_request,
             author=by,

@@ -100,6 +100,7 @@ def _render_detail(
         "contact_moments": help_request.contact_moments.select_related("by"),
         "referral_form": ReferralForm(help_request=help_request),
         "referrals": help_request.referrals.select_related("organisation"),
+        "matches": help_request.matches.select_related("volunteer__user"),
         **forms,
     }
     return render(request, "casework/request_detail.html", context, status=status)
