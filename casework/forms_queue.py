@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +25,46 @@ from casework.queue import (
 from casework.stages import OPEN_STAGES, Stage
 from citizens.models import Status
 from municipalities.models import Neighbourhood
+from pilots.models import Participant, Pilot
 
 MAX_DAYS = 60
+
+
+Choice = tuple[int, str, str]
+
+
+def _members_and_pilots(user: User) -> tuple[list[Choice], list[Choice]]:
+    """The team's caseworkers and the municipality's pilots with residents from help
+    requests, as (pk, public id, label), in one query: the queue has a fixed query
+    budget, and both lists are small."""
+    members = User.objects.filter(
+        team_id=user.team_id, role__in=TEAM_ROLES, is_active=True
+    ).values_list(
+        "pk",
+        Cast("public_id", models.CharField()),
+        Coalesce(
+            NullIf("full_name", Value("")), "email", output_field=models.CharField()
+        ),
+        Value("member"),
+    )
+    pilots = (
+        Pilot.objects.filter(municipality_id=user.municipality_id)
+        .filter(
+            Exists(
+                Participant.objects.filter(
+                    pilot=OuterRef("pk"), help_request__isnull=False
+                )
+            )
+        )
+        .values_list(
+            "pk", Cast("public_id", models.CharField()), "title", Value("pilot")
+        )
+    )
+    rows = members.union(pilots, all=True)
+    found: dict[str, list[Choice]] = {"member": [], "pilot": []}
+    for pk, public_id, label, kind in sorted(rows, key=lambda row: row[2].lower()):
+        found[kind].append((pk, public_id, label))
+    return found["member"], found["pilot"]
 
 
 class QueueFilterForm(forms.Form):
@@ -74,6 +115,7 @@ class QueueFilterForm(forms.Form):
         help_text=_("Between 1 and 60, with “Due within”."),
     )
     caseworker = forms.ChoiceField(label=_("Contact person"), required=False)
+    pilot = forms.ChoiceField(label=_("Pilot"), required=False)
     sort = forms.ChoiceField(label=_("Order"), choices=Sort.choices, required=False)
     cursor = forms.CharField(
         label=_("Page"), max_length=500, required=False, widget=forms.HiddenInput
@@ -102,13 +144,16 @@ class QueueFilterForm(forms.Form):
             ("", _("Any neighbourhood")),
             *grouped.items(),
         ]
-        members = User.objects.filter(
-            team_id=user.team_id, role__in=TEAM_ROLES, is_active=True
-        ).order_by("full_name")
-        self.caseworker_ids = {str(m.public_id): m.pk for m in members}
+        members, pilots = _members_and_pilots(user)
+        self.caseworker_ids = {public_id: pk for pk, public_id, _l in members}
         self.fields["caseworker"].choices = [
             ("", _("Anyone")),
-            *((str(m.public_id), m.full_name or m.email) for m in members),
+            *((public_id, label) for _pk, public_id, label in members),
+        ]
+        self.pilot_ids = {public_id: pk for pk, public_id, _l in pilots}
+        self.fields["pilot"].choices = [
+            ("", _("Any or no pilot")),
+            *((public_id, label) for _pk, public_id, label in pilots),
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -141,6 +186,7 @@ class QueueFilterForm(forms.Form):
             days=data["days"],
             caseworker_id=self.caseworker_ids.get(data["caseworker"]),
             stage=data["stage"],
+            pilot_id=self.pilot_ids.get(data["pilot"]),
             sort=data["sort"] or Sort.NEWEST,
             after=data.get("after"),
         )

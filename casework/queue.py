@@ -35,6 +35,7 @@ from accounts.models import User
 from casework.models import Deadline, DeadlineState, Urgency
 from casework.stages import stage_condition
 from citizens.models import OPEN_STATUSES, HelpRequest
+from pilots.models import Participant
 
 PAGE_SIZE = 25
 # Requests without a running deadline sort after all others on "deadline soonest".
@@ -93,6 +94,7 @@ class QueueQuery:
     days: int | None = None
     caseworker_id: int | None = None
     stage: str = ""
+    pilot_id: int | None = None
     sort: str = Sort.NEWEST
     after: tuple[Any, ...] | None = None
 
@@ -189,6 +191,12 @@ def filtered(query: QueueQuery, *, user: User, today: date) -> QuerySet[HelpRequ
         queryset = queryset.filter(contact_person_id=query.caseworker_id)
     if query.stage:
         queryset = queryset.filter(stage_condition(query.stage))
+    if query.pilot_id:
+        # Served by the pilots' unique (pilot, help request) index.
+        in_pilot = Participant.objects.filter(
+            pilot_id=query.pilot_id, help_request=OuterRef("pk"), left_on__isnull=True
+        )
+        queryset = queryset.filter(Exists(in_pilot))
     if query.q:
         queryset = queryset.filter(
             Q(

@@ -291,7 +291,7 @@ def test_resident_asks_for_help_on_a_phone_from_start_to_a_message_exchange(
             "ik kom graag bij je langs"
         )
         visit = date.today() + timedelta(days=7)
-        staff.locator("#id_status").select_option("appointment_planned")
+        staff.locator("#id_stage").select_option("intake_planned")
         staff.locator("#id_next_step").fill("Huisbezoek om de post samen te bekijken")
         staff.locator("#id_next_step_date").fill(visit.isoformat())
         staff.locator("button[name=save_progress]").click()

@@ -237,7 +237,7 @@ def test_caseworker_takes_a_request_from_the_queue_to_closing_while_the_resident
 
     # Closing needs an outcome.
     progress = page.locator("form:has(input[name=save_progress])")
-    progress.locator("#id_status").select_option(Status.CLOSED)
+    progress.locator("#id_stage").select_option("closed")
     progress.get_by_role("button", name="Voortgang opslaan", exact=True).click()
     outcome_error = page.locator("#id_outcome_error")
     expect(outcome_error).to_have_text(
@@ -250,7 +250,7 @@ def test_caseworker_takes_a_request_from_the_queue_to_closing_while_the_resident
     assert help_request.status == Status.IN_PROGRESS
 
     progress = page.locator("form:has(input[name=save_progress])")
-    expect(progress.locator("#id_status")).to_have_value(Status.CLOSED)
+    expect(progress.locator("#id_stage")).to_have_value("closed")
     progress.locator("#id_outcome").select_option(
         label="Opgelost met het buurtnetwerk of een vrijwilliger"
     )
