@@ -1,9 +1,19 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards.views import dashboard, reports
 
 app_name = "dashboards"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard.home, name="home"),
+    path("data/<slug:key>.csv", dashboard.chart_csv, name="csv"),
+    path("reports/", reports.report_list, name="reports"),
+    path(
+        "reports/<uuid:public_id>/status/", reports.report_status, name="report_status"
+    ),
+    path(
+        "reports/<uuid:public_id>/<str:kind>/",
+        reports.report_download,
+        name="report_download",
+    ),
 ]

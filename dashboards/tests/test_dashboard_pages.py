@@ -1,0 +1,237 @@
+"""The alderman's dashboard: who may see it, filters, suppression, CSV, queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import User
+from casework.models import Triage
+from citizens.models import LifeEvent, Outcome, Status
+from citizens.tests.factories import HelpRequestFactory
+from dashboards.refresh import refresh
+from municipalities.tests.factories import NeighbourhoodFactory
+from tests.fixtures.personas import Place, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _requests(place: Place, n: int, **kwargs: object) -> list:
+    kwargs.setdefault("neighbourhood", place.neighbourhood)
+    return [
+        HelpRequestFactory(
+            submitted_at=timezone.now() - dt.timedelta(days=3), history=False, **kwargs
+        )
+        for _ in range(n)
+    ]
+
+
+@pytest.fixture
+def data(den_helder: Place, lelystad: Place) -> Place:
+    # Visbuurt: 12 requests about debts (8 closed close to home); the other
+    # district's neighbourhood 3 (a small cell); Lelystad 20.
+    other = den_helder.other_district.neighbourhoods.first()
+    for request in _requests(den_helder, 12):
+        Triage.objects.create(help_request=request, domains=["debt"])
+    for request in _requests(den_helder, 8)[:8]:
+        request.status = Status.CLOSED
+        request.closed_at = timezone.now()
+        request.outcome = Outcome.OWN_NETWORK
+        request.save()
+    _requests(den_helder, 3, neighbourhood=other, life_events=[LifeEvent.LONELINESS])
+    _requests(lelystad, 20, neighbourhood=lelystad.neighbourhood)
+    refresh(full=True)
+    return den_helder
+
+
+def test_alderman_sees_the_figures_of_their_municipality(
+    alderman: User, data: Place
+) -> None:
+    response = client_for(alderman).get("/dashboard/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    headline = re.search(
+        r'data-testid="headline-requests".*?figure-value mb-0">([^<]+)<', page, re.S
+    )
+    assert headline and headline.group(1) == "23"
+    assert 'data-testid="chart-months"' in page
+    assert "chart-neighbourhoods-data" in page
+
+
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "resident",
+        "caseworker",
+        "team_lead",
+        "partner",
+        "pilot_owner",
+        "functional_admin",
+    ],
+)
+def test_other_roles_are_refused(
+    persona: str, everyone: dict[str, User], data: Place
+) -> None:
+    client = client_for(everyone[persona])
+
+    for path in ("/dashboard/", "/dashboard/data/months.csv", "/dashboard/reports/"):
+        assert client.get(path).status_code == 403, path
+
+
+def test_anonymous_visitors_are_sent_to_log_in(data: Place) -> None:
+    response = Client().get("/dashboard/")
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_small_counts_are_shown_as_less_than_five_and_not_recoverable(
+    alderman: User, data: Place
+) -> None:
+    page = client_for(alderman).get("/dashboard/").content.decode()
+    table = page[page.index('data-testid="table-neighbourhoods"') :]
+    table = table[: table.index("</table>")]
+
+    assert "&lt;5" in table
+    # The other cell of its district is hidden too, or the total gives it away.
+    assert "–" in table
+    assert ">3<" not in table
+
+
+def test_a_neighbourhood_of_another_municipality_is_refused_at_the_field(
+    alderman: User, data: Place, lelystad: Place
+) -> None:
+    response = client_for(alderman).get(
+        "/dashboard/", {"neighbourhood": lelystad.neighbourhood.pk}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_neighbourhood_error"' in page
+    assert "20" not in re.findall(r'figure-value mb-0">([^<]+)<', page)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"start": "2026-13"}, "start"),
+        ({"start": "gisteren"}, "start"),
+        ({"start": "2026-05", "end": "2026-01"}, "end"),
+        ({"start": "2020-01", "end": "2026-01"}, "end"),
+        ({"domain": "cooking"}, "domain"),
+        ({"pilot": "abc"}, "pilot"),
+        ({"district": "999999"}, "district"),
+    ],
+)
+def test_bad_filters_get_a_message_at_the_field(
+    alderman: User, data: Place, params: dict[str, str], field: str
+) -> None:
+    response = client_for(alderman).get("/dashboard/", params)
+
+    assert response.status_code == 400
+    assert f'id="id_{field}_error"' in response.content.decode()
+
+
+def test_a_neighbourhood_outside_the_chosen_district_is_refused(
+    alderman: User, data: Place
+) -> None:
+    response = client_for(alderman).get(
+        "/dashboard/",
+        {
+            "district": data.district.pk,
+            "neighbourhood": data.other_district.neighbourhoods.first().pk,
+        },
+    )
+
+    assert response.status_code == 400
+    assert 'id="id_neighbourhood_error"' in response.content.decode()
+
+
+def test_filtering_by_htmx_returns_only_the_board(alderman: User, data: Place) -> None:
+    response = client_for(alderman).get(
+        "/dashboard/",
+        {"neighbourhood": data.neighbourhood.pk, "domain": "debt"},
+        headers={"HX-Request": "true"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page
+    values = re.findall(r'figure-value mb-0">([^<]+)<', page)
+    assert values[0] == "12"
+
+
+def test_chart_data_downloads_as_csv_with_suppression(
+    alderman: User, data: Place
+) -> None:
+    response = client_for(alderman).get("/dashboard/data/neighbourhoods.csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode("utf-8-sig")
+    assert "Visbuurt" in body
+    assert "<5" in body
+
+
+def test_an_unknown_chart_is_not_found(alderman: User, data: Place) -> None:
+    assert client_for(alderman).get("/dashboard/data/people.csv").status_code == 404
+
+
+def test_no_link_leads_from_the_dashboard_to_a_person_or_case(
+    alderman: User, data: Place
+) -> None:
+    page = client_for(alderman).get("/dashboard/").content.decode()
+    links = re.findall(r'href="([^"]+)"', page)
+
+    assert not [
+        link
+        for link in links
+        if any(
+            part in link
+            for part in ("/casework/", "/resident", "/requests/", "/my-data", "HV-")
+        )
+    ]
+    assert "HV-" not in page
+
+
+def test_aldermen_reach_no_case_person_or_attachment_url(
+    alderman: User, data: Place
+) -> None:
+    request = data.neighbourhood.help_requests.first()
+    client = client_for(alderman)
+
+    for path in (
+        f"/casework/requests/{request.reference}/",
+        "/casework/queue/",
+        f"/requests/{request.public_id}/",
+    ):
+        assert client.get(path).status_code in (403, 404), path
+
+
+def test_the_number_of_queries_does_not_grow_with_data(
+    alderman: User, data: Place
+) -> None:
+    client = client_for(alderman)
+    client.get("/dashboard/")
+
+    def count(params: dict[str, object]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/dashboard/", params).status_code == 200
+        return len(captured)
+
+    plain = count({})
+    filtered = count({"neighbourhood": data.neighbourhood.pk})
+    for _ in range(3):
+        NeighbourhoodFactory(district=data.district)
+    _requests(data, 10)
+    refresh()
+
+    assert count({}) == plain <= 8
+    assert count({"neighbourhood": data.neighbourhood.pk}) == filtered <= 12
