@@ -7,6 +7,7 @@ from casework import demo as casework_demo
 from citizens import demo as citizens_demo
 from municipalities import demo as municipalities_demo
 from networks import demo as networks_demo
+from notifications import demo as notifications_demo
 from pilots import demo as pilots_demo
 
 STEPS: list[tuple[str, Callable[[], None]]] = [
@@ -17,4 +18,5 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     ("triage and statutory deadlines", casework_demo.seed),
     ("volunteers, matches and referrals", networks_demo.seed_volunteers),
     ("pilots in every phase, ideas and the shared library", pilots_demo.seed),
+    ("reminders of every kind", notifications_demo.seed),
 ]
