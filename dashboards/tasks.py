@@ -14,7 +14,8 @@ def refresh_summaries() -> int:
     return refresh.refresh().requests
 
 
-@shared_task(name="dashboards.tasks.build_report", queue="reports")
+# Named under "reports." so that CELERY_TASK_ROUTES sends it to the reports queue.
+@shared_task(name="reports.build_dashboard_report")
 def build_report(report_id: int) -> None:
     """Build one report's PDF and XLSX; quietly nothing when the report is gone or
     another run has claimed it already."""
