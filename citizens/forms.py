@@ -363,6 +363,13 @@ class FollowUpForm(forms.ModelForm):
         },
     )
 
+    comment = forms.CharField(
+        label=_("Anything else you want to tell us?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     class Meta:
         model = FollowUpAnswer
         fields = [
@@ -378,7 +385,6 @@ class FollowUpForm(forms.ModelForm):
             "knows_where_to_go": forms.RadioSelect,
             "has_people_around": forms.RadioSelect,
             "situation_improved": forms.RadioSelect,
-            "comment": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -393,7 +399,6 @@ class FollowUpForm(forms.ModelForm):
             field.choices = [c for c in field.choices if c[0] != ""]
             field.error_messages["required"] = _("Choose one of the answers.")
             field.error_messages["invalid_choice"] = _("Choose one of the answers.")
-        self.fields["comment"].max_length = 2000
 
 
 class RemindMeForm(forms.Form):
