@@ -455,8 +455,9 @@ def services_matching(
     if words:
         raw = " & ".join(f"{word}:*" for word in words)
         search = SearchQuery(raw, search_type="raw", config="dutch")
-        services = services.filter(search_document=search).annotate(
-            rank=SearchRank(F("search_document"), search)
-        )
+        # The organisation's own name counts too ("buurthuis", "suns").
+        services = services.filter(
+            Q(search_document=search) | Q(organisation__name__icontains=query.strip())
+        ).annotate(rank=SearchRank(F("search_document"), search))
         return services.select_related("organisation").order_by("-rank", "name")
     return services.select_related("organisation").order_by("name")

@@ -347,3 +347,11 @@ def test_other_roles_cannot_maintain_the_map(
     assert client.get("/networks/map/organisations/new/").status_code == 403
     url = f"/networks/map/organisations/{den_helder.organisation.public_id}/"
     assert client.post(url, {"description": "x"}).status_code == 403
+
+
+def test_search_finds_services_by_the_organisations_name(
+    client: Client, debt_walk_in: Service
+) -> None:
+    response = client.get("/networks/social-map/den-helder/", {"q": "Kop van Noord"})
+
+    assert "Inloop geldzaken" in response.content.decode()
