@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dashboards.figures import Figures, Scope, from_summaries
+from dashboards.models import PilotSummary
 from dashboards.pilots import PilotRow, pilot_rows
 from dashboards.tables import (
     Area,
@@ -52,7 +53,7 @@ class Board:
         return next((c for c in [*self.charts, self.profiles] if c.key == key), None)
 
 
-def build(scope: Scope, areas: list[Area], *, with_pilots: bool = True) -> Board:
+def build(scope: Scope, areas: list[Area], pilots: list[PilotSummary]) -> Board:
     figures = from_summaries(scope)
     # Per-neighbourhood tables are suppressed over the whole municipality, so that a
     # filtered view hides the same cells as the unfiltered one.
@@ -77,7 +78,7 @@ def build(scope: Scope, areas: list[Area], *, with_pilots: bool = True) -> Board
         headlines=headlines(figures, population=population),
         charts=charts,
         profiles=profile_table(whole, areas, shown),
-        pilots=pilot_rows(scope.municipality_id) if with_pilots else [],
+        pilots=pilot_rows(pilots),
     )
 
 

@@ -114,6 +114,7 @@ class Generator:
         places: list[Place],
         now: datetime | None = None,
         window_days: int = WINDOW_DAYS,
+        caseworkers: dict[int, list[int]] | None = None,
         say: Callable[[str], object] = lambda _m: None,
     ) -> None:
         if not places:
@@ -125,89 +126,136 @@ class Generator:
         self.today = timezone.localdate(self.now)
         self.window_days = window_days
         self.say = say
+        # Contact persons: per neighbourhood when given (the demo keeps open requests
+        # away from the demo caseworkers' queues: neighbourhoods without a pool get
+        # closed requests only); else any caseworker of the municipality.
+        self.pools = caseworkers
         self.caseworkers: dict[int, list[int]] = {}
-        for pk, municipality_id in User.objects.filter(
-            role=Role.CASEWORKER, is_active=True
-        ).values_list("pk", "municipality_id"):
-            self.caseworkers.setdefault(municipality_id, []).append(pk)
-        self.teams: dict[int, int] = {}
+        if caseworkers is None:
+            for pk, municipality_id in User.objects.filter(
+                role=Role.CASEWORKER, is_active=True
+            ).values_list("pk", "municipality_id"):
+                self.caseworkers.setdefault(municipality_id, []).append(pk)
 
     def run(self, count: int) -> dict[str, int]:
         """Load `count` requests in batches, in one transaction."""
+        rng = self.rng
+        submitted = sorted(
+            self.now
+            - timedelta(
+                days=self.window_days * rng.random() ** 0.9,
+                seconds=rng.randrange(86_400),
+            )
+            for _ in range(count)
+        )
         totals: dict[str, int] = {}
         with transaction.atomic(), connection.cursor() as cursor:
-            numbers = self._reserve_references(count)
+            references = self._references(submitted)
             done = 0
             while done < count:
                 size = min(BATCH, count - done)
-                rows = self._build(cursor, size, numbers[done : done + size])
+                rows = self._build(
+                    cursor,
+                    submitted[done : done + size],
+                    references[done : done + size],
+                )
                 for name, n in self._load(cursor, rows).items():
                     totals[name] = totals.get(name, 0) + n
                 done += size
                 self.say(f"{done:,} of {count:,} help requests loaded")
         return totals
 
-    def _reserve_references(self, count: int) -> list[str]:
-        """References HV-<year>-<number> after every number handed out so far; the
-        year of the reference is the load year (numbers only need to be unique)."""
-        year = self.today.year
-        while True:
+    def _references(self, submitted: list[datetime]) -> list[str]:
+        """HV-<year of submission>-<number>, after every number handed out so far in
+        that year; the counters move past them (locked until commit)."""
+        per_year: dict[int, int] = {}
+        for moment in submitted:
+            year = timezone.localdate(moment).year
+            per_year[year] = per_year.get(year, 0) + 1
+        next_number: dict[int, int] = {}
+        for year, n in sorted(per_year.items()):
             counter, _created = (
                 ReferenceCounter.objects.select_for_update().get_or_create(year=year)
             )
-            taken = HelpRequest.objects.filter(
-                reference__startswith=f"HV-{year}-"
-            ).count()
-            first = max(counter.last_number, taken) + 1
-            if first + count - 1 <= 999_999:
-                break
-            year += 1
-        counter.last_number = first + count - 1
-        counter.save(update_fields=["last_number"])
-        return [f"HV-{year}-{n:06d}" for n in range(first, first + count)]
+            highest = (
+                HelpRequest.objects.filter(reference__startswith=f"HV-{year}-")
+                .order_by("-reference")
+                .values_list("reference", flat=True)
+                .first()
+            )
+            used = int(highest.rsplit("-", 1)[1]) if highest else 0
+            first = max(counter.last_number, used) + 1
+            if first + n - 1 > 999_999:
+                raise ValueError(f"More than 999,999 references in {year}.")
+            counter.last_number = first + n - 1
+            counter.save(update_fields=["last_number"])
+            next_number[year] = first
+        references = []
+        for moment in submitted:
+            year = timezone.localdate(moment).year
+            references.append(f"HV-{year}-{next_number[year]:06d}")
+            next_number[year] += 1
+        return references
 
-    def _build(self, cursor: Any, size: int, references: list[str]) -> Rows:
+    def _build(
+        self, cursor: Any, submitted: list[datetime], references: list[str]
+    ) -> Rows:
         rng = self.rng
+        size = len(submitted)
         ids = reserve_ids(cursor, HelpRequest, size)
         household_ids = iter(reserve_ids(cursor, Household, size // 2 + 1))
         rows = Rows([], [], [], [], [], [], [])
         chosen = rng.choices(self.places, weights=self.weights, k=size)
-        for pk, reference, place in zip(ids, references, chosen, strict=True):
-            self._request(rows, pk, reference, place, household_ids)
+        for pk, moment, reference, place in zip(
+            ids, submitted, references, chosen, strict=True
+        ):
+            self._request(rows, pk, moment, reference, place, household_ids)
         return rows
 
     def _request(
         self,
         rows: Rows,
         pk: int,
+        submitted: datetime,
         reference: str,
         place: Place,
         household_ids: Iterator[int],
     ) -> None:
         rng = self.rng
-        age = self.window_days * rng.random() ** 0.9
-        submitted = self.now - timedelta(days=age, seconds=rng.randrange(86_400))
+        age = (self.now - submitted).total_seconds() / 86_400
         day = timezone.localdate(submitted)
         events = sorted(
             set(rng.choices(EVENTS, weights=EVENT_WEIGHTS, k=rng.choice((1, 1, 2, 3))))
         )
         urgent = "money_worries" in events and rng.random() < 0.12
-        caseworkers = self.caseworkers.get(place.municipality_id, [])
+        if self.pools is None:
+            caseworkers = self.caseworkers.get(place.municipality_id, [])
+            closed_only = False
+        else:
+            caseworkers = self.pools.get(place.neighbourhood_id, [])
+            closed_only = not caseworkers
         contact_after = int(rng.expovariate(1 / 6)) if rng.random() < 0.9 else None
+        if closed_only:
+            contact_after = int(rng.expovariate(1 / 6))
         contact_day = (
             day + timedelta(days=contact_after) if contact_after is not None else None
         )
         if contact_day and contact_day > self.today:
             contact_day = None
         closed_chance = min(0.96, age / 120)
-        withdrawn = rng.random() < 0.03
-        closed = contact_day is not None and rng.random() < closed_chance
+        withdrawn = rng.random() < 0.03 or (closed_only and contact_day is None)
+        closed = contact_day is not None and (
+            closed_only or rng.random() < closed_chance
+        )
         closed_at = None
         outcome = ""
         score = None
         if withdrawn:
             status = Status.WITHDRAWN
-            closed_at = submitted + timedelta(days=rng.uniform(0.5, min(age, 30)))
+            closed_at = min(
+                submitted + timedelta(days=rng.uniform(0.5, max(min(age, 30), 0.5))),
+                self.now - timedelta(minutes=5),
+            )
             outcome = Outcome.WITHDRAWN
         elif closed:
             status = Status.CLOSED

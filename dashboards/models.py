@@ -244,3 +244,30 @@ class Report(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.READY, ReportStatus.FAILED)
+
+
+class PilotSummary(models.Model):
+    """A pilot as the dashboard shows it, rebuilt by every refresh: phase, active
+    participants, budget, and the outcome rows (aggregates of n >= 5 only)."""
+
+    pilot_id = models.BigIntegerField(primary_key=True)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    title = models.CharField(max_length=200)
+    phase = models.CharField(max_length=20)
+    participants = models.IntegerField()
+    planned = models.DecimalField(max_digits=14, decimal_places=2)
+    spent = models.DecimalField(max_digits=14, decimal_places=2)
+    # [{"label", "n", "baseline", "follow_up", "change", "target", "target_met"}]
+    outcomes = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["title", "pilot_id"]
+        indexes = [models.Index(fields=["municipality", "title"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,8 +1,15 @@
-"""The pilots section: read from the pilots app once it has its models."""
+"""The pilots section and the pilot filter, from `PilotSummary` (one query)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from dashboards.models import PilotSummary
+from dashboards.privacy import SMALL, THRESHOLD
+from pilots.models import Phase
 
 
 @dataclass
@@ -13,12 +20,49 @@ class PilotRow:
     participants: str
     planned: str
     spent: str
-    goals: list[tuple[str, str, str, str]]
+    goals: list[tuple[str, str, str, str, str]]
 
 
-def pilot_choices(municipality_id: int) -> list[tuple[int, str]]:
-    return []
+def summaries_of(municipality_id: int) -> list[PilotSummary]:
+    return list(PilotSummary.objects.filter(municipality_id=municipality_id))
 
 
-def pilot_rows(municipality_id: int) -> list[PilotRow]:
-    return []
+def pilot_choices(pilots: list[PilotSummary]) -> list[tuple[int, str]]:
+    return [(p.pilot_id, p.title) for p in pilots]
+
+
+def _money(amount: object) -> str:
+    return f"€ {formats.number_format(amount, 0, force_grouping=True)}"
+
+
+def pilot_rows(pilots: list[PilotSummary]) -> list[PilotRow]:
+    rows = []
+    for pilot in pilots:
+        goals = []
+        for outcome in pilot.outcomes:
+            if outcome["change"] is None:
+                before = after = change = _("fewer than 5 measured")
+            else:
+                before, after, change = (
+                    outcome["baseline"],
+                    outcome["follow_up"],
+                    outcome["change"],
+                )
+            target = outcome["target"] or "–"
+            goals.append((outcome["label"], before, after, change, target))
+        rows.append(
+            PilotRow(
+                id=pilot.pilot_id,
+                title=pilot.title,
+                phase=str(Phase(pilot.phase).label)
+                if pilot.phase in Phase.values
+                else pilot.phase,
+                participants=SMALL
+                if pilot.participants < THRESHOLD
+                else str(pilot.participants),
+                planned=_money(pilot.planned),
+                spent=_money(pilot.spent),
+                goals=goals,
+            )
+        )
+    return rows

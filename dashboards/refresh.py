@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from citizens.models import OPEN_STATUSES, Status
 from dashboards.figures import LIFE_EVENTS, OUTCOMES
-from dashboards.models import RefreshState
+from dashboards.models import PilotSummary, RefreshState
 
 FULL_REBUILD_ABOVE = 20_000
 LOCK_KEY = 0x6B5F64617368  # pg_advisory_xact_lock: one refresh at a time
@@ -28,9 +28,10 @@ LOCK_KEY = 0x6B5F64617368  # pg_advisory_xact_lock: one refresh at a time
 _OPEN = ", ".join(f"'{status}'" for status in sorted(OPEN_STATUSES))
 _ENDED = f"'{Status.CLOSED}', '{Status.WITHDRAWN}'"
 
-# Pilots a help request takes part in; the pilots app adds participants with a link
-# to the help request they came from.
-PILOTS_OF_REQUEST = "'{}'::bigint[]"
+# Pilots a help request takes part in: participants enrolled from the request.
+PILOTS_OF_REQUEST = """COALESCE((
+    SELECT array_agg(DISTINCT pp.pilot_id ORDER BY pp.pilot_id)
+    FROM pilots_participant pp WHERE pp.help_request_id = hr.id), '{}'::bigint[])"""
 
 FACTS_SQL = f"""
 INSERT INTO dashboards_requestfact (
@@ -220,6 +221,7 @@ def refresh(*, today: date | None = None, full: bool = False) -> RefreshResult:
                 result = _full(cursor, today)
             else:
                 result = _incremental(cursor, today, state.deadlines_checked_on)
+        refresh_pilots()
         state.deadlines_checked_on = today
         state.refreshed_at = timezone.now()
         state.save()
@@ -294,3 +296,49 @@ def _incremental(cursor: object, today: date, checked_on: date | None) -> Refres
     cursor.execute(_summary_sql(cells=True), params)
     cursor.execute(_durations_sql(cells=True), params)
     return RefreshResult(full=False, requests=len(ids), cells=len(cells), seconds=0.0)
+
+
+def refresh_pilots() -> int:
+    """Rebuild every pilot's summary: pilots are few, and their phase, budget and
+    measurements change without touching a help request."""
+    from pilots.models import Participant, Pilot
+    from pilots.models.register import budget_overview
+    from pilots.outcomes import pilot_outcome
+
+    today = timezone.localdate()
+    active = {
+        row["pilot_id"]: row["n"]
+        for row in Participant.objects.filter(left_on__isnull=True)
+        .values("pilot_id")
+        .annotate(n=models.Count("pk"))
+    }
+    summaries = []
+    for pilot in Pilot.objects.order_by("pk"):
+        budget = budget_overview(pilot, today)
+        outcomes = [
+            {
+                "label": f"{row.instrument_label}: {row.label}",
+                "n": row.n,
+                "baseline": str(row.baseline) if row.shown else None,
+                "follow_up": str(row.follow_up) if row.shown else None,
+                "change": str(row.change) if row.shown else None,
+                "target": str(row.target) if row.target is not None else None,
+                "target_met": row.target_met,
+            }
+            for row in pilot_outcome(pilot)
+        ]
+        summaries.append(
+            PilotSummary(
+                pilot_id=pilot.pk,
+                municipality_id=pilot.municipality_id,
+                title=pilot.title,
+                phase=pilot.phase,
+                participants=active.get(pilot.pk, 0),
+                planned=budget["planned"],
+                spent=budget["spent"],
+                outcomes=outcomes,
+            )
+        )
+    PilotSummary.objects.all().delete()
+    PilotSummary.objects.bulk_create(summaries)
+    return len(summaries)

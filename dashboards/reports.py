@@ -18,6 +18,7 @@ from dashboards.board import Board, areas_of
 from dashboards.board import build as build_board
 from dashboards.figures import Scope
 from dashboards.models import Report, ReportStatus, Section
+from dashboards.pilots import summaries_of
 from dashboards.tables import LEGEND, Chart
 
 log = logging.getLogger(__name__)
@@ -84,9 +85,14 @@ def _write(report: Report) -> None:
         end=report.end,
         neighbourhood_ids=tuple(report.neighbourhood_ids) or None,
     )
-    board = build_board(scope, areas, with_pilots=Section.PILOTS in report.sections)
+    pilots = (
+        summaries_of(report.municipality_id)
+        if Section.PILOTS in report.sections
+        else []
+    )
     if report.pilot_ids:
-        board.pilots = [p for p in board.pilots if p.id in report.pilot_ids]
+        pilots = [p for p in pilots if p.pilot_id in report.pilot_ids]
+    board = build_board(scope, areas, pilots)
     _progress(report.pk, 20)
     folder = report_path("")
     folder.mkdir(parents=True, exist_ok=True)
@@ -129,6 +135,8 @@ def _pilot_chart(board: Board) -> Chart:
         rows.append(
             (pilot.title, [pilot.phase, pilot.participants, pilot.planned, pilot.spent])
         )
+        for label, before, after, change, target in pilot.goals:
+            rows.append((f"  {label}", [before, after, change, target]))
     return Chart(
         key="pilots",
         title=_("Pilots"),

@@ -28,6 +28,9 @@ from dashboards.models import DirtyRequest, MonthlySummary
 from dashboards.refresh import refresh
 from municipalities.models import Municipality, Neighbourhood
 from municipalities.tests.factories import NeighbourhoodFactory
+from pilots.models import Participant, Pilot
+from pilots.models.participation import EnrolledVia
+from pilots.tests.factories import ParticipantFactory, PilotFactory
 from tests.fixtures.personas import Place
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +68,11 @@ def _scopes(today: dt.date) -> list[Scope]:
                 domain=Domain.WMO,
             )
         )
+        for pilot in Pilot.objects.filter(municipality=municipality):
+            scopes.append(Scope(municipality.pk, start, end, pilot=pilot.pk))
+            scopes.append(
+                Scope(municipality.pk, start, end, pilot=pilot.pk, domain=Domain.DEBT)
+            )
         # A period in the past, ending before the newest data.
         scopes.append(Scope(municipality.pk, add_months(end, -8), add_months(end, -6)))
     return scopes
@@ -104,6 +112,19 @@ def generated(den_helder: Place, lelystad: Place, caseworker) -> dt.date:  # typ
             NeighbourhoodFactory(district=place.other_district, population=2000 + n)
     now = timezone.now()
     Generator(seed=7, places=places(), now=now, window_days=730).run(3_000)
+    # Two pilots in Den Helder with participants enrolled from help requests.
+    requests = list(
+        HelpRequest.objects.filter(municipality=den_helder.municipality).order_by("pk")
+    )
+    for index, pilot in enumerate(
+        PilotFactory.create_batch(2, municipality=den_helder.municipality, running=True)
+    ):
+        for request in requests[index * 40 : index * 40 + 60]:
+            ParticipantFactory(
+                pilot=pilot,
+                help_request=request,
+                enrolled_via=EnrolledVia.HELP_REQUEST,
+            )
     return timezone.localdate(now)
 
 
@@ -149,6 +170,17 @@ def test_incremental_refresh_follows_every_kind_of_change(
         summary="Gebeld",
     )
     deleted.delete()
+    joined = ParticipantFactory(
+        pilot=PilotFactory(municipality=den_helder.municipality, running=True),
+        help_request=moving,
+        enrolled_via=EnrolledVia.HELP_REQUEST,
+    )
+    left = (
+        Participant.objects.exclude(pk=joined.pk)
+        .filter(help_request__isnull=False)
+        .first()
+    )
+    left.delete()
     deadline = Deadline.objects.filter(met_at__isnull=True).first()
     deadline.met_at = now
     deadline.save()
@@ -158,7 +190,7 @@ def test_incremental_refresh_follows_every_kind_of_change(
     result = refresh(today=today)
 
     assert not result.full
-    assert 8 <= result.requests < 50
+    assert 9 <= result.requests < 50
     assert _assert_equal(today) > 20
     incremental = _snapshot()
     refresh(full=True, today=today)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import csv
 
+from django.db.models import Count, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.access import role_required
-from accounts.models import Role
+from accounts.models import Role, User
 from dashboards.board import Board, areas_of, build
-from dashboards.forms import DashboardFilterForm
-from dashboards.pilots import pilot_choices
+from dashboards.forms import DashboardFilterForm, default_period
+from dashboards.pilots import pilot_choices, summaries_of
 from dashboards.tables import LEGEND, Area
 from municipalities.models import District, Municipality, Team
 from networks.models import Organisation
@@ -25,39 +27,53 @@ def _board(
     municipality's neighbourhoods."""
     user = request.user
     areas = areas_of(user.municipality_id)
+    pilots = summaries_of(user.municipality_id)
+    data = request.GET.copy()
+    start, end = default_period()
+    for name, default in (("start", start), ("end", end)):
+        if not data.get(name):
+            data[name] = f"{default:%Y-%m}"
     form = DashboardFilterForm(
-        request.GET, user=user, areas=areas, pilots=pilot_choices(user.municipality_id)
+        data, user=user, areas=areas, pilots=pilot_choices(pilots)
     )
     if not form.is_valid():
         return form, None, areas
-    return form, build(form.scope(), areas), areas
+    return form, build(form.scope(), areas, pilots), areas
 
 
-def _municipality(request: HttpRequest, areas: list[Area]) -> Municipality:
-    """The user's municipality, from the neighbourhoods' join when there are any."""
-    if areas:
-        return Municipality(
-            pk=request.user.municipality_id,
-            name=areas[0].municipality,
-            population=areas[0].municipality_population,
+def _municipality(user: User) -> Municipality:
+    """The user's municipality with its number of teams and organisations (what the
+    overview showed before the dashboard), in one query."""
+
+    def count(queryset: QuerySet) -> Coalesce:
+        counted = (
+            queryset.order_by()
+            .values("municipality")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
         )
-    return request.user.municipality
+        return Coalesce(Subquery(counted), 0)
+
+    return Municipality.objects.annotate(
+        team_count=count(Team.objects.visible_to(user)),
+        organisation_count=count(Organisation.objects.visible_to(user)),
+    ).get(pk=user.municipality_id)
 
 
 @role_required(Role.ALDERMAN)
 def home(request: HttpRequest) -> HttpResponse:
     form, board, areas = _board(request)
-    user = request.user
+    municipality = _municipality(request.user)
     districts = {
         a.district_id: District(pk=a.district_id, name=a.district) for a in areas
     }
     context = {
         "form": form,
         "board": board,
-        "municipality": _municipality(request, areas),
+        "municipality": municipality,
         "districts": list(districts.values()),
-        "team_count": Team.objects.visible_to(user).count(),
-        "organisation_count": Organisation.objects.visible_to(user).count(),
+        "team_count": municipality.team_count,
+        "organisation_count": municipality.organisation_count,
         "legend": LEGEND,
         "query": request.GET.urlencode(),
     }
@@ -76,7 +92,7 @@ def chart_csv(request: HttpRequest, key: str) -> HttpResponse:
         context = {
             "form": form,
             "board": None,
-            "municipality": _municipality(request, areas),
+            "municipality": _municipality(request.user),
         }
         return render(request, "dashboards/home.html", context, status=400)
     chart = board.chart(key)

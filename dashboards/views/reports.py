@@ -13,7 +13,7 @@ from accounts.access import role_required
 from accounts.models import Role
 from dashboards.forms import ReportForm, default_period
 from dashboards.models import Report, ReportStatus, Section
-from dashboards.pilots import pilot_choices
+from dashboards.pilots import pilot_choices, summaries_of
 from dashboards.reports import report_path
 from dashboards.services import report_request
 
@@ -29,7 +29,7 @@ def _report_for_user(request: HttpRequest, public_id: UUID) -> Report:
 @role_required(Role.ALDERMAN)
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    pilots = pilot_choices(user.municipality_id)
+    pilots = pilot_choices(summaries_of(user.municipality_id))
     if request.method == "POST":
         form = ReportForm(request.POST, user=user, pilots=pilots)
         if form.is_valid():
