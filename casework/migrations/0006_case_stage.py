@@ -86,4 +86,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(DERIVE_STAGES, migrations.RunSQL.noop),
+        # Without statistics the planner guessed 500 rows for a stage that had
+        # 18,102 (100,000 requests) and filtered the queue by stage in 600 ms
+        # instead of 115 ms (EXPLAIN ANALYZE on a busy machine).
+        migrations.RunSQL("ANALYZE casework_casestate", migrations.RunSQL.noop),
     ]
