@@ -8,7 +8,14 @@ from playwright.sync_api import BrowserContext, Page
 
 from dashboards.models import MonthlySummary
 from municipalities.models import Neighbourhood
-from tests.browser.test_axe import DOMAIN, _axe, _log_in, _violations, demo  # noqa: F401
+from tests.browser.test_axe import (  # noqa: F401
+    DOMAIN,
+    _axe,
+    _log_in,
+    _violations,
+    context,
+    demo,
+)
 
 pytestmark = pytest.mark.browser
 
