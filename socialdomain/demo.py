@@ -5,6 +5,7 @@ from collections.abc import Callable
 from accounts import demo as accounts_demo
 from casework import demo as casework_demo
 from citizens import demo as citizens_demo
+from dashboards import demo as dashboards_demo
 from municipalities import demo as municipalities_demo
 from networks import demo as networks_demo
 from notifications import demo as notifications_demo
@@ -19,4 +20,5 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     ("volunteers, matches and referrals", networks_demo.seed_volunteers),
     ("pilots in every phase, ideas and the shared library", pilots_demo.seed),
     ("reminders of every kind", notifications_demo.seed),
+    ("two years of help requests for the dashboards", dashboards_demo.seed),
 ]
