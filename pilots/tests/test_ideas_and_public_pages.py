@@ -167,6 +167,8 @@ def test_neighbourhood_page_shows_running_pilots_and_a_resident_registers_intere
     assert not_public.status_code == 404
     assert Interest.objects.get().note == "Op woensdag"
     assert 'data-testid="interest-registered"' in after
+    owner_page = client_for(pilot_owner).get(running.get_absolute_url())
+    assert resident.email in owner_page.content.decode()
 
 
 def test_results_appear_on_the_public_page_only_when_published_and_n_is_five(

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from pilots.models import Idea, IdeaStatus, Phase, PhaseChange, Pilot
-from pilots.tests.factories import IdeaFactory, PilotFactory
+from pilots.tests.factories import IdeaFactory, ParticipantFactory, PilotFactory
 from pilots.tests.helpers import submit
 from tests.fixtures.personas import Place, client_for
 
@@ -194,6 +194,7 @@ def test_an_alderman_reads_the_register_but_changes_nothing(
     alderman: User, pilot_owner: User
 ) -> None:
     pilot = PilotFactory(municipality=alderman.municipality, owner=pilot_owner)
+    ParticipantFactory(pilot=pilot, name="Geheime Naam")
     client = client_for(alderman)
 
     assert pilot.title in client.get("/pilots/").content.decode()
@@ -207,6 +208,7 @@ def test_an_alderman_reads_the_register_but_changes_nothing(
     pilot.refresh_from_db()
     assert page.status_code == 200
     assert "/phase/" not in page.content.decode()
+    assert "Geheime Naam" not in page.content.decode()
     assert posted.status_code == 403
     assert edit.status_code == 403
     assert pilot.phase == Phase.IDEA

@@ -23,7 +23,7 @@ from pilots.forms import (
     MeasurementPlanForm,
     ScoresForm,
 )
-from pilots.models import MANAGER_ROLES, READER_ROLES, Instrument, InvalidTransition
+from pilots.models import MANAGER_ROLES, Instrument, InvalidTransition
 from pilots.models.participation import SCALES
 from pilots.services import (
     AlreadyEnrolled,
@@ -41,15 +41,16 @@ def _instrument(request: HttpRequest) -> str:
     return value if value in Instrument.values else Instrument.ZRM
 
 
-@role_required(*READER_ROLES)
+@role_required(*MANAGER_ROLES)
 @require_http_methods(["GET", "POST"])
 def participant_detail(
     request: HttpRequest, pilot_id: UUID, participant_id: UUID
 ) -> HttpResponse:
-    """A participant's measurements, and for managers the forms to enter scores,
-    plan a measurement with a link for the resident, or record leaving."""
+    """A participant's measurements and the forms to enter scores, plan a
+    measurement with a link for the resident, or record leaving. Managers only:
+    aldermen see aggregates, never a person."""
     write = request.method == "POST"
-    pilot = get_pilot_for_user(request, pilot_id, write=write)
+    pilot = get_pilot_for_user(request, pilot_id, write=True)
     participant = get_participant_for_user(request, pilot, participant_id)
     instrument = _instrument(request)
     data = request.POST if write else None

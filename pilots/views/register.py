@@ -192,6 +192,7 @@ def _render_detail(
         "entries": BudgetEntry.objects.filter(line__pilot=pilot).select_related("line")[
             :50
         ],
+        "participant_count": pilot.participants.filter(left_on__isnull=True).count(),
         "participants": pilot.participants.order_by("left_on", "name", "pk").annotate(
             measurement_count=Count(
                 "measurements", filter=Q(measurements__taken_on__isnull=False)
@@ -207,6 +208,9 @@ def _render_detail(
             :100
         ],
         "interest_count": pilot.interests.count(),
+        "interests": pilot.interests.select_related("resident")[:100]
+        if can_manage
+        else [],
         "library_entry": LibraryEntry.objects.filter(pilot=pilot).first(),
         "public_results": labelled(pilot.public_results),
     }
