@@ -228,6 +228,9 @@ class Report(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(default=default_expiry)
+    # The automatic monthly report: the month it covers, and when its link was sent.
+    monthly_for = models.DateField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -236,6 +239,13 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["owner", "-created_at"]),
             models.Index(fields=["expires_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "monthly_for"],
+                condition=models.Q(monthly_for__isnull=False),
+                name="report_one_monthly_per_owner",
+            )
         ]
 
     def __str__(self) -> str:

@@ -114,6 +114,10 @@ def _write(report: Report) -> None:
             xlsx_name=f"{stem}.xlsx",
             finished_at=timezone.now(),
         )
+        if report.monthly_for:
+            from dashboards import tasks
+
+            tasks.email_monthly_report.delay_on_commit(report.pk)
 
 
 def _section_content(

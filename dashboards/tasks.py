@@ -22,6 +22,29 @@ def build_report(report_id: int) -> None:
     reports.build(report_id)
 
 
+@shared_task(name="dashboards.tasks.create_monthly_reports")
+def create_monthly_reports() -> int:
+    """Daily; from the first working day of the month the monthly reports."""
+    from django.utils import timezone
+
+    from dashboards.monthly import monthly_reports_create
+
+    return monthly_reports_create(today=timezone.localdate())
+
+
+@shared_task(
+    name="dashboards.tasks.email_monthly_report",
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=5,
+)
+def email_monthly_report(report_id: int) -> None:
+    """The link to a finished monthly report, once (mail-server errors retry)."""
+    from dashboards.monthly import monthly_report_email
+
+    monthly_report_email(report_id)
+
+
 @shared_task(name="dashboards.tasks.clear_expired_reports")
 def clear_expired_reports() -> int:
     return reports.clear_expired()

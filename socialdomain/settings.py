@@ -321,7 +321,8 @@ if not ADMIN_URL.endswith("/"):
 
 # Dashboards: built reports stay downloadable this many days; the summary tables are
 # refreshed every minute (also `manage.py refresh_dashboards`), stale reports are
-# removed hourly (also `manage.py clear_expired_reports`).
+# removed hourly (also `manage.py clear_expired_reports`); the monthly reports are
+# created daily from the first working day (also `manage.py create_monthly_reports`).
 DASHBOARD_REPORT_RETENTION_DAYS = env_int("DASHBOARD_REPORT_RETENTION_DAYS", default=30)
 CELERY_BEAT_SCHEDULE.update(
     {
@@ -332,6 +333,10 @@ CELERY_BEAT_SCHEDULE.update(
         "clear-expired-reports": {
             "task": "dashboards.tasks.clear_expired_reports",
             "schedule": crontab(minute=41),
+        },
+        "create-monthly-reports": {
+            "task": "dashboards.tasks.create_monthly_reports",
+            "schedule": crontab(hour=7, minute=5),
         },
     }
 )
