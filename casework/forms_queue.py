@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -33,10 +34,24 @@ MAX_DAYS = 60
 Choice = tuple[int, str, str]
 
 
-def _members_and_pilots(user: User) -> tuple[list[Choice], list[Choice]]:
+@dataclass(frozen=True)
+class SavedRow:
+    pk: int
+    query: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FilterLists:
+    members: list[Choice]
+    pilots: list[Choice]
+    saved: list[SavedRow]
+
+
+def _filter_lists(user: User) -> FilterLists:
     """The team's caseworkers and the municipality's pilots with residents from help
-    requests, as (pk, public id, label), in one query: the queue has a fixed query
-    budget, and both lists are small."""
+    requests, as (pk, public id, label), and the user's saved filters, in one query:
+    the queue has a fixed query budget, and all three lists are small."""
     members = User.objects.filter(
         team_id=user.team_id, role__in=TEAM_ROLES, is_active=True
     ).values_list(
@@ -60,11 +75,18 @@ def _members_and_pilots(user: User) -> tuple[list[Choice], list[Choice]]:
             "pk", Cast("public_id", models.CharField()), "title", Value("pilot")
         )
     )
-    rows = members.union(pilots, all=True)
-    found: dict[str, list[Choice]] = {"member": [], "pilot": []}
-    for pk, public_id, label, kind in sorted(rows, key=lambda row: row[2].lower()):
-        found[kind].append((pk, public_id, label))
-    return found["member"], found["pilot"]
+    saved = SavedFilter.objects.filter(user=user).values_list(
+        "pk", "query", "name", Value("saved")
+    )
+    found: dict[str, list[Choice]] = {"member": [], "pilot": [], "saved": []}
+    rows = members.union(pilots, saved, all=True)
+    for pk, value, label, kind in sorted(rows, key=lambda row: row[2].lower()):
+        found[kind].append((pk, value, label))
+    return FilterLists(
+        members=found["member"],
+        pilots=found["pilot"],
+        saved=[SavedRow(pk, query, name) for pk, query, name in found["saved"]],
+    )
 
 
 class QueueFilterForm(forms.Form):
@@ -144,7 +166,9 @@ class QueueFilterForm(forms.Form):
             ("", _("Any neighbourhood")),
             *grouped.items(),
         ]
-        members, pilots = _members_and_pilots(user)
+        lists = _filter_lists(user)
+        members, pilots = lists.members, lists.pilots
+        self.saved_filters = lists.saved
         self.caseworker_ids = {public_id: pk for pk, public_id, _l in members}
         self.fields["caseworker"].choices = [
             ("", _("Anyone")),

@@ -54,7 +54,7 @@ def _render_queue(
         else "",
         "first_page_query": query_string(params),
         "clear_query": query_string(QueryDict(), view=active),
-        "saved_filters": user.saved_filters.all(),
+        "saved_filters": form.saved_filters,
         "can_reassign": user.role == Role.TEAM_LEAD,
         "save_form": save_form
         or SavedFilterForm(user=user, initial={"query": query_string(params)}),
