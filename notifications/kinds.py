@@ -156,7 +156,7 @@ class DeadlineSoon(DeadlineReminder):
         return Message(
             subject=_("Deadline soon: %(reference)s") % values,
             body=_(
-                "The statutory deadline \u201c%(deadline)s\u201d of help request "
+                "The statutory deadline “%(deadline)s” of help request "
                 "%(reference)s ends on %(due)s."
             )
             % values,
@@ -185,7 +185,7 @@ class DeadlineToday(DeadlineReminder):
         return Message(
             subject=_("Deadline today: %(reference)s") % values,
             body=_(
-                "The statutory deadline \u201c%(deadline)s\u201d of help request "
+                "The statutory deadline “%(deadline)s” of help request "
                 "%(reference)s ends today, %(due)s."
             )
             % values,
@@ -215,7 +215,7 @@ class DeadlinePassed(DeadlineReminder):
         return Message(
             subject=_("Deadline passed: %(reference)s") % values,
             body=_(
-                "The statutory deadline \u201c%(deadline)s\u201d of help request "
+                "The statutory deadline “%(deadline)s” of help request "
                 "%(reference)s ended on %(due)s and has not been met."
             )
             % values,

@@ -123,7 +123,9 @@ class Stack:
         return process
 
     def app(self) -> Celery:
-        return Celery(broker=self.redis.url)
+        # Not the current app: shared tasks elsewhere in this process must keep
+        # using the test Redis of the session.
+        return Celery(broker=self.redis.url, set_as_current=False)
 
     def worker(self, name: str) -> subprocess.Popen:
         process = self._spawn(

@@ -27,6 +27,8 @@ PUBLIC = {
     "citizens:ask_remove_document",
     "citizens:confirm_email",
     "citizens:accept_invitation",
+    # The follow-up questionnaire, opened from the e-mailed (signed) link.
+    "citizens:follow_up",
 }
 # A value per path converter, so that every route can be requested.
 SAMPLE_VALUES = {
