@@ -29,6 +29,17 @@ PUBLIC = {
     "citizens:accept_invitation",
     # The follow-up questionnaire, opened from the e-mailed (signed) link.
     "citizens:follow_up",
+    # The social map and the neighbourhood pages: finding local help needs no account.
+    "networks:social_map_start",
+    "networks:social_map",
+    "networks:organisation_detail",
+    "networks:service_detail",
+    "networks:neighbourhood_detail",
+    # Pilots in the neighbourhood, ideas, and a measurement by the resident's link.
+    "pilots:neighbourhoods",
+    "pilots:neighbourhood",
+    "pilots:idea",
+    "pilots:measure",
 }
 # A value per path converter, so that every route can be requested.
 SAMPLE_VALUES = {
