@@ -107,7 +107,9 @@ def in_process(email: str, runs: int) -> tuple[dict[str, str], list[str]]:
     for name, scope in scopes.items():
         say(f"in-process: {name}")
         summary = timed(lambda s=scope: from_summaries(s), runs)
-        computed = timed(lambda s=scope: live.figures(s, today=today), max(3, runs // 4))
+        computed = timed(
+            lambda s=scope: live.figures(s, today=today), max(3, runs // 4)
+        )
         equal = from_summaries(scope) == live.figures(scope, today=today)
         lines.append(
             f"| {name} | {ms(statistics.median(summary))} | "
@@ -193,14 +195,19 @@ def main() -> int:
             .first()
         )
         pages = [
-            Page("Login page, anonymous (reference)", "/accounts/login/", anonymous=True),
+            Page(
+                "Login page, anonymous (reference)", "/accounts/login/", anonymous=True
+            ),
             Page("Dashboard, 12 months", "/dashboard/"),
             Page(
                 "Dashboard filtered: neighbourhood + domain (htmx)",
                 f"/dashboard/?neighbourhood={nbh.pk}&domain=wmo",
             ),
-            Page("Dashboard, 24 months", "/dashboard/?start="
-                 f"{datetime.now().year - 2}-{datetime.now().month:02d}"),
+            Page(
+                "Dashboard, 24 months",
+                "/dashboard/?start="
+                f"{datetime.now().year - 2}-{datetime.now().month:02d}",
+            ),
             Page("CSV of a chart", "/dashboard/data/neighbourhoods.csv"),
         ]
         facts, figure_lines = in_process(args.email, args.runs)

@@ -180,3 +180,23 @@ class ReportForm(PeriodMixin, forms.Form):
         cleaned = super().clean()
         self.clean_period(cleaned)
         return cleaned
+
+
+class ResearchExportForm(PeriodMixin, forms.Form):
+    purpose = forms.CharField(
+        label=_("Purpose of this export"),
+        help_text=_(
+            "Which research question, for whom, and on what legal ground. It is "
+            "logged with your name."
+        ),
+        min_length=20,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    start = MonthField(label=_("From month"))
+    end = MonthField(label=_("To month"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.clean_period(cleaned)
+        return cleaned

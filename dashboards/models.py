@@ -281,3 +281,26 @@ class PilotSummary(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ResearchExport(models.Model):
+    """Every pseudonymised research export: who, for which municipality and period,
+    why, and how many rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.TextField(_("purpose"))
+    start = models.DateField()
+    end = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["municipality", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

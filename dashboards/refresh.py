@@ -163,6 +163,8 @@ FROM (
     GROUP BY 1, 2, 3, 4, 5
 ) AS parts ({columns})
 GROUP BY 1, 2, 3, 4, 5
+-- Rows that a dashboard reads together lie together (its index order).
+ORDER BY municipality_id, domain, pilot, month
 """
 
 
@@ -178,6 +180,7 @@ CROSS JOIN LATERAL (VALUES ('contact', f.first_contact_days), ('plan', f.plan_da
     AS k(kind, days)
 WHERE k.days IS NOT NULL AND {where if cells else "TRUE"}
 GROUP BY 1, 2, 3, 4, 5, 6, 7
+ORDER BY 1, 4, 5, 3
 """
 
 
@@ -246,6 +249,8 @@ def _full(cursor: object, today: date) -> RefreshResult:
     cursor.execute(_summary_sql(cells=False), params)
     cells = cursor.rowcount
     cursor.execute(_durations_sql(cells=False), params)
+    cursor.execute("ANALYZE dashboards_monthlysummary")
+    cursor.execute("ANALYZE dashboards_durationsummary")
     return RefreshResult(full=True, requests=count, cells=cells, seconds=0.0)
 
 

@@ -129,19 +129,12 @@ def _section_content(
     ]
     charts = [c for key in SECTION_CHARTS[section] if (c := board.chart(key))]
     if section == Section.PILOTS:
-        charts.append(_pilot_chart(board))
+        charts.extend(_pilot_charts(board))
     return headlines, charts
 
 
-def _pilot_chart(board: Board) -> Chart:
-    rows = []
-    for pilot in board.pilots:
-        rows.append(
-            (pilot.title, [pilot.phase, pilot.participants, pilot.planned, pilot.spent])
-        )
-        for label, before, after, change, target in pilot.goals:
-            rows.append((f"  {label}", [before, after, change, target]))
-    return Chart(
+def _pilot_charts(board: Board) -> list[Chart]:
+    pilots = Chart(
         key="pilots",
         title=_("Pilots"),
         kind="table",
@@ -152,8 +145,26 @@ def _pilot_chart(board: Board) -> Chart:
             _("Budget planned"),
             _("Budget spent"),
         ],
-        rows=rows,
+        rows=[
+            (p.title, [p.phase, p.participants, p.planned, p.spent])
+            for p in board.pilots
+        ],
     )
+    outcomes = Chart(
+        key="pilot_outcomes",
+        title=_("Outcome measure"),
+        kind="table",
+        headers=[
+            _("Pilot"),
+            _("Outcome measure"),
+            _("Baseline"),
+            _("Latest measurement"),
+            _("Change since baseline"),
+            _("Target"),
+        ],
+        rows=[(p.title, list(goal)) for p in board.pilots for goal in p.goals],
+    )
+    return [pilots, outcomes]
 
 
 def _xlsx(path: Path, title: str, board: Board, sections: list[str]) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards.views import dashboard, reports
+from dashboards.views import dashboard, reports, research
 
 app_name = "dashboards"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", dashboard.home, name="home"),
     path("data/<slug:key>.csv", dashboard.chart_csv, name="csv"),
     path("reports/", reports.report_list, name="reports"),
+    path("research-export/", research.research_export, name="research_export"),
     path(
         "reports/<uuid:public_id>/status/", reports.report_status, name="report_status"
     ),

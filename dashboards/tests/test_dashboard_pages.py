@@ -235,3 +235,44 @@ def test_the_number_of_queries_does_not_grow_with_data(
 
     assert count({}) == plain <= 8
     assert count({"neighbourhood": data.neighbourhood.pk}) == filtered <= 12
+
+
+def test_pilots_show_phase_participants_budget_and_filter_the_figures(
+    alderman: User, data: Place
+) -> None:
+    from decimal import Decimal
+
+    from pilots.models import BudgetEntry, BudgetLine, Phase
+    from pilots.models.participation import EnrolledVia
+    from pilots.tests.factories import ParticipantFactory, PilotFactory
+
+    pilot = PilotFactory(
+        municipality=data.municipality, title="Basketbalclinics", phase=Phase.RUNNING
+    )
+    line = BudgetLine.objects.create(
+        pilot=pilot, name="Trainers", planned=Decimal(12000)
+    )
+    BudgetEntry.objects.create(
+        line=line,
+        kind="spending",
+        amount=Decimal(3000),
+        on=timezone.localdate(),
+        description="Eerste blok",
+    )
+    for request in data.neighbourhood.help_requests.all()[:6]:
+        ParticipantFactory(
+            pilot=pilot, help_request=request, enrolled_via=EnrolledVia.HELP_REQUEST
+        )
+    refresh()
+    client = client_for(alderman)
+
+    page = client.get("/dashboard/").content.decode()
+    section = page[page.index('data-testid="pilots"') :]
+    assert "Basketbalclinics" in section
+    assert "3.000" in section and "12.000" in section
+    assert ">6<" in section
+    filtered = client.get("/dashboard/", {"pilot": pilot.pk}).content.decode()
+    headline = re.search(
+        r'data-testid="headline-requests".*?figure-value mb-0">([^<]+)<', filtered, re.S
+    )
+    assert headline and headline.group(1) == "6"
