@@ -184,9 +184,8 @@ def main() -> int:
     try:
         env = server_environment(folder / "static")
         prepare(env)
-        from municipalities.models import Neighbourhood
-
         from accounts.models import User
+        from municipalities.models import Neighbourhood
 
         user = User.objects.get(email=args.email)
         nbh = (
