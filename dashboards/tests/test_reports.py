@@ -205,3 +205,35 @@ def test_expired_reports_and_their_files_are_removed(
 
     assert not any(path.exists() for path in files)
     assert list(Report.objects.all()) == [kept]
+
+
+@pytest.mark.django_db
+def test_the_report_list_runs_a_fixed_number_of_queries(
+    alderman: User, den_helder: Place
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(alderman)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/dashboard/reports/").status_code == 200
+        return len(captured)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            Report.objects.create(
+                owner=alderman,
+                municipality=den_helder.municipality,
+                start=dt.date(2026, 1, 1),
+                end=dt.date(2026, 3, 1),
+                sections=[Section.REQUESTS],
+            )
+
+    add(1)
+    client.get("/dashboard/reports/")
+    one = count()
+    add(5)
+
+    assert count() == one <= 7

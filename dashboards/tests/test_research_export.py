@@ -125,3 +125,24 @@ def test_only_the_functional_admin_may_export(
 
     assert client.get("/dashboard/research-export/").status_code == 403
     assert client.post("/dashboard/research-export/", _form()).status_code == 403
+
+
+def test_the_export_page_runs_a_fixed_number_of_queries(
+    functional_admin: User, requests: list
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(functional_admin)
+    _export(functional_admin)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/dashboard/research-export/").status_code == 200
+        return len(captured)
+
+    one = count()
+    _export(functional_admin)
+    _export(functional_admin)
+
+    assert count() == one <= 5
