@@ -108,6 +108,12 @@ def test_keyboard_user_logs_in_from_the_landing_page_through_the_skip_link(
     expect(page.get_by_role("main").locator("a[href='/help/']")).to_be_focused()
     page.keyboard.press("Tab")
     expect(
+        page.get_by_role("main").get_by_role(
+            "link", name="Wie kan mij helpen in de buurt?"
+        )
+    ).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(
         page.get_by_role("main").get_by_role("link", name="Inloggen")
     ).to_be_focused()
     page.keyboard.press("Enter")
