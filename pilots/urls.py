@@ -6,6 +6,7 @@ app_name = "pilots"
 
 urlpatterns = [
     path("", register.home, name="home"),
+    path("register/", register.register, name="register"),
     path("new/", register.pilot_create_view, name="create"),
     path("<uuid:pilot_id>/", register.pilot_detail, name="detail"),
     path("<uuid:pilot_id>/edit/", register.pilot_edit, name="edit"),

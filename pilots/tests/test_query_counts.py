@@ -88,6 +88,7 @@ def test_pilot_pages_do_not_grow_with_data(
     )
     pages = [
         (owner, "/pilots/"),
+        (owner, "/pilots/register/"),
         (owner, pilot.get_absolute_url()),
         (owner, f"{pilot.get_absolute_url()}edit/"),
         (owner, f"{pilot.get_absolute_url()}participants/{participant.public_id}/"),

@@ -197,7 +197,8 @@ def test_an_alderman_reads_the_register_but_changes_nothing(
     ParticipantFactory(pilot=pilot, name="Geheime Naam")
     client = client_for(alderman)
 
-    assert pilot.title in client.get("/pilots/").content.decode()
+    assert pilot.title in client.get("/pilots/register/").content.decode()
+    assert client.get("/pilots/").status_code == 403
     page = client.get(pilot.get_absolute_url())
     posted = client.post(
         f"{pilot.get_absolute_url()}phase/",
@@ -234,7 +235,7 @@ def test_other_municipality_cannot_reach_a_pilot(
     )
 
     pilot.refresh_from_db()
-    assert pilot.title not in client.get("/pilots/").content.decode()
+    assert pilot.title not in client.get("/pilots/register/").content.decode()
     assert set(reads) <= {403, 404}
     assert reads[0] == (404 if persona != "lelystad_caseworker" else 403)
     assert posted.status_code in (403, 404)
@@ -250,6 +251,7 @@ def test_roles_without_a_task_get_403_on_the_register(
     client = client_for(everyone[persona])
 
     assert client.get("/pilots/").status_code == 403
+    assert client.get("/pilots/register/").status_code == 403
     assert client.get(pilot.get_absolute_url()).status_code == 403
     assert client.post("/pilots/new/", {"title": "x"}).status_code == 403
     assert Pilot.objects.count() == 1

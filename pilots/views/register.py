@@ -60,8 +60,7 @@ READERS = tuple(READER_ROLES)
 MANAGERS = tuple(MANAGER_ROLES)
 
 
-@role_required(*READERS)
-def home(request: HttpRequest) -> HttpResponse:
+def _register(request: HttpRequest) -> HttpResponse:
     user = request.user
     pilots = (
         Pilot.objects.visible_to(user)
@@ -93,6 +92,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_manage": user.role in MANAGER_ROLES,
     }
     return render(request, "pilots/home.html", context)
+
+
+# The pilot owner's home page; aldermen and functional admins open the same register
+# at its own address, since every role's home page is its own.
+home = role_required(Role.PILOT_OWNER)(_register)
+register = role_required(*READERS)(_register)
 
 
 @role_required(*MANAGERS)

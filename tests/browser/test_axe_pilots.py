@@ -72,8 +72,8 @@ def test_pilot_owner_pages(demo: None, context: BrowserContext) -> None:
 @pytest.mark.parametrize(
     ("role", "paths"),
     [
-        ("wethouder", ["/pilots/"]),
-        ("beheerder", ["/pilots/"]),
+        ("wethouder", ["/pilots/register/"]),
+        ("beheerder", ["/pilots/register/"]),
         ("consulent", ["/pilots/enrol/", "/pilots/library/"]),
         ("inwoner", ["/pilots/mine/", "/pilots/neighbourhoods/"]),
         ("partner", ["/pilots/neighbourhoods/"]),
