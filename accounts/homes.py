@@ -42,11 +42,14 @@ ROLE_NAVIGATION: dict[str, list[tuple[Promise, str]]] = {
         (_("Pilots"), "pilots:home"),
         (_("Shared library"), "pilots:library"),
     ],
-    Role.ALDERMAN: [(_("Overview"), "dashboards:home"), (_("Pilots"), "pilots:home")],
+    Role.ALDERMAN: [
+        (_("Overview"), "dashboards:home"),
+        (_("Pilots"), "pilots:register"),
+    ],
     Role.FUNCTIONAL_ADMIN: [
         (_("Administration"), "accounts:admin_home"),
         (_("Staff accounts"), "accounts:account_list"),
-        (_("Pilots"), "pilots:home"),
+        (_("Pilots"), "pilots:register"),
         (_("Social map"), "networks:organisation_list"),
         (_("Access log"), "accounts:access_log"),
     ],
