@@ -32,7 +32,6 @@ from pilots.models import (
     Pilot,
 )
 from pilots.models.participation import EnrolledVia, hash_token
-from pilots.models.register import ACTIVE_PHASES
 from pilots.outcomes import pilot_outcome
 
 
@@ -269,13 +268,7 @@ def follow_ups_due(until: dt.date) -> list[FollowUpDue]:
     drops out of the list once the measurement is completed.
     """
     measurements = (
-        Measurement.objects.pending()
-        .filter(
-            moment=MeasurementMoment.FOLLOW_UP,
-            due_on__lte=until,
-            participant__left_on__isnull=True,
-            participant__pilot__phase__in=ACTIVE_PHASES,
-        )
+        Measurement.objects.follow_ups_due(until)
         .select_related("participant__pilot__owner")
         .order_by("due_on", "pk")
     )

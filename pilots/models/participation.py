@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import ZrmDomain
-from pilots.models.register import Pilot
+from pilots.models.register import ACTIVE_PHASES, Pilot
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -173,6 +174,16 @@ class MeasurementQuerySet(models.QuerySet["Measurement"]):
 
     def pending(self) -> MeasurementQuerySet:
         return self.filter(taken_on__isnull=True)
+
+    def follow_ups_due(self, until: date) -> MeasurementQuerySet:
+        """Follow-ups due on or before `until` that nobody filled in, of participants
+        who stayed, in running or evaluating pilots (on the due_on index)."""
+        return self.pending().filter(
+            moment=MeasurementMoment.FOLLOW_UP,
+            due_on__lte=until,
+            participant__left_on__isnull=True,
+            participant__pilot__phase__in=ACTIVE_PHASES,
+        )
 
 
 class Measurement(models.Model):
