@@ -44,4 +44,5 @@ def test_home_page_query_count_does_not_grow_with_data(
     after = _queries(client, path)
 
     assert after == before
-    assert before <= 8, f"{path} runs {before} queries"
+    # Session, user, the page's own queries and, for staff, the notification badge.
+    assert before <= 9, f"{path} runs {before} queries"
