@@ -505,3 +505,14 @@ def test_partners_and_volunteers_reach_nothing_of_the_request_itself(
         )
         assert client.get(_network_url(help_request)).status_code == 403
         assert client.get("/casework/queue/").status_code == 403
+
+
+def test_the_case_page_leads_to_the_network_and_to_pilot_enrolment(
+    help_request: HelpRequest, caseworker: User
+) -> None:
+    page = client_for(caseworker).get(
+        f"/casework/requests/{help_request.reference}/"
+    ).content.decode()
+
+    assert f'href="/networks/cases/{help_request.reference}/"' in page
+    assert f'href="/pilots/enrol/?reference={help_request.reference}"' in page
