@@ -199,6 +199,7 @@ def test_casework_pages_run_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(10):
         client.get("/casework/")
-    # 15 since the stage history is on the page (one query, whatever its length).
-    with django_assert_max_num_queries(15):
+    # 16: the stage history and the neighbourhood-network matches are on the page
+    # (one query each, whatever their length).
+    with django_assert_max_num_queries(16):
         client.get(f"/casework/requests/{request.reference}/")
