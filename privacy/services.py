@@ -1,0 +1,304 @@
+"""The privacy lifecycle: purge or anonymise what passed its retention period, and
+legal holds that stop it for one case.
+
+Help requests are anonymised, not deleted: the dashboards' figures (status, dates,
+neighbourhood, life events, outcome) must survive. Messages, documents (with their
+files), drafts and free text go. Redis holds no personal data (Celery messages carry
+ids only; sessions and the cache live elsewhere), so there is nothing to remove there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from accounts.models import User
+from citizens import uploads
+from citizens.models import (
+    Attachment,
+    FileAccess,
+    HelpRequest,
+    HelpRequestDraft,
+    Message,
+    Status,
+)
+from privacy.models import (
+    Anonymisation,
+    DeletionRecord,
+    LegalHold,
+    PurgeRun,
+    RecordKind,
+    Rule,
+)
+
+BATCH_SIZE = 500
+# Statutory files, longest period first: a case under two laws keeps the longer one.
+DOMAIN_RULES = (Rule.YOUTH, Rule.WMO, Rule.PARTICIPATION)
+# Related rows that keep their text: the access log is append-only and has its own
+# period; the privacy app's own rows hold no resident's data.
+KEEP_RELATED = {FileAccess, Anonymisation, LegalHold, Message, Attachment}
+BLANKED_FIELDS = {
+    "story": "",
+    "own_strength": "",
+    "network_help": "",
+    "phone": "",
+    "house_number": "",
+    "contact_times": "",
+    "subject_name": "",
+    "subject_email": "",
+    "satisfaction_comment": "",
+    "next_step": "",
+    "children_ages": [],
+    "resident": None,
+    "filed_by": None,
+}
+
+
+def retention(rule: str) -> timedelta:
+    return timedelta(days=settings.PRIVACY_RETENTION_DAYS[rule])
+
+
+def rule_for(help_request: HelpRequest) -> str:
+    """The legal basis of a closed request: the triage's domains, else `other`."""
+    triage = getattr(help_request, "triage", None)
+    domains = set(triage.domains) if triage is not None else set()
+    matching = [rule for rule in DOMAIN_RULES if rule in domains]
+    if not matching:
+        return Rule.OTHER
+    return max(matching, key=lambda rule: settings.PRIVACY_RETENTION_DAYS[rule])
+
+
+@dataclass
+class PurgeResult:
+    # (municipality id or None, rule, kind) -> number of records
+    counts: Counter[tuple[int | None, str, str]] = field(default_factory=Counter)
+
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def __str__(self) -> str:
+        by_kind: Counter[str] = Counter()
+        for (_municipality, rule, kind), count in self.counts.items():
+            by_kind[f"{rule}/{kind}"] += count
+        if not by_kind:
+            return "nothing due"
+        return ", ".join(f"{key}: {count}" for key, count in sorted(by_kind.items()))
+
+
+def _held_request_ids(today: date) -> models.QuerySet[LegalHold]:
+    return LegalHold.objects.active_on(today).values("help_request_id")
+
+
+def _expired_requests(now: datetime) -> dict[tuple[int, str], list[int]]:
+    """Closed or withdrawn requests past their period, not held, not yet anonymised."""
+    shortest = min(
+        settings.PRIVACY_RETENTION_DAYS[rule] for rule in (*DOMAIN_RULES, Rule.OTHER)
+    )
+    candidates = (
+        HelpRequest.objects.filter(
+            status__in=(Status.CLOSED, Status.WITHDRAWN),
+            closed_at__lte=now - timedelta(days=shortest),
+            anonymisation__isnull=True,
+        )
+        .exclude(pk__in=_held_request_ids(timezone.localdate(now)))
+        .select_related("triage")
+        .only("pk", "municipality_id", "closed_at", "triage__domains")
+    )
+    due: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for help_request in candidates.iterator(chunk_size=2000):
+        rule = rule_for(help_request)
+        if help_request.closed_at + retention(rule) <= now:
+            due[(help_request.municipality_id, rule)].append(help_request.pk)
+    return due
+
+
+def _text_fields(model: type[models.Model]) -> list[str]:
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField)
+        and not f.choices
+        and not f.primary_key
+        and not f.unique
+    ]
+
+
+def _blank_case_text(ids: list[int]) -> int:
+    """Erase the free text of every row hanging off these requests (contact moments,
+    referrals, status notes, follow-up comments...), found through the relations, so
+    that a model added later is covered too."""
+    blanked = 0
+    for relation in HelpRequest._meta.related_objects:
+        model = relation.related_model
+        if model in KEEP_RELATED or relation.many_to_many:
+            continue
+        fields = _text_fields(model)
+        if fields:
+            blanked += model.objects.filter(
+                **{f"{relation.field.name}__in": ids}
+            ).update(**dict.fromkeys(fields, ""))
+    return blanked
+
+
+def _delete_attachments(attachments: models.QuerySet[Attachment]) -> int:
+    names = list(attachments.values_list("storage_name", flat=True))
+    count, _ = attachments.delete()
+    transaction.on_commit(lambda: _delete_files(names))
+    return len(names) if count else 0
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    for name in names:
+        uploads.path_for(name).unlink(missing_ok=True)
+
+
+def _anonymise(ids: list[int], rule: str, now: datetime) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    drafts = HelpRequestDraft.objects.filter(submitted_request_id__in=ids)
+    counts[RecordKind.ATTACHMENT] += _delete_attachments(
+        Attachment.objects.filter(
+            models.Q(help_request_id__in=ids) | models.Q(draft__in=drafts)
+        )
+    )
+    counts[RecordKind.MESSAGE] += (
+        Message.objects.filter(help_request_id__in=ids)
+        .delete()[1]
+        .get(Message._meta.label, 0)
+    )
+    counts[RecordKind.DRAFT] += drafts.delete()[1].get(HelpRequestDraft._meta.label, 0)
+    counts[RecordKind.CASE_TEXT] += _blank_case_text(ids)
+    requests = HelpRequest.objects.filter(pk__in=ids)
+    counts[RecordKind.HELP_REQUEST] += requests.update(
+        postcode=Substr("postcode", 1, 4), **BLANKED_FIELDS
+    )
+    requests.refresh_search_document()
+    Anonymisation.objects.bulk_create(
+        [Anonymisation(help_request_id=pk, rule=rule, at=now) for pk in ids]
+    )
+    return counts
+
+
+def _count_anonymise(ids: list[int]) -> Counter[str]:
+    drafts = HelpRequestDraft.objects.filter(submitted_request_id__in=ids)
+    return Counter(
+        {
+            RecordKind.HELP_REQUEST: len(ids),
+            RecordKind.MESSAGE: Message.objects.filter(help_request_id__in=ids).count(),
+            RecordKind.ATTACHMENT: Attachment.objects.filter(
+                models.Q(help_request_id__in=ids) | models.Q(draft__in=drafts)
+            ).count(),
+            RecordKind.DRAFT: drafts.count(),
+        }
+    )
+
+
+def _expired_drafts(now: datetime) -> models.QuerySet[HelpRequestDraft]:
+    return HelpRequestDraft.objects.filter(
+        submitted_request__isnull=True, updated_at__lte=now - retention(Rule.DRAFT)
+    )
+
+
+def _expired_accesses(now: datetime) -> models.QuerySet[FileAccess]:
+    return FileAccess.objects.filter(at__lte=now - retention(Rule.ACCESS_LOG)).exclude(
+        help_request_id__in=_held_request_ids(timezone.localdate(now))
+    )
+
+
+def _delete_accesses(accesses: models.QuerySet[FileAccess]) -> int:
+    """The access log refuses UPDATE and DELETE (a trigger) unless the transaction
+    says it is the purge; SET LOCAL ends with the transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL privacy.purge = 'on'")
+    deleted, _ = accesses.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL privacy.purge = 'off'")
+    return deleted
+
+
+def purge_personal_data(
+    *, now: datetime | None = None, dry_run: bool = False
+) -> PurgeResult:
+    """Anonymise or remove everything past its retention period, except what is under
+    a legal hold, and write the counts to the deletion register. `dry_run` counts
+    only. Running twice changes nothing the second time."""
+    now = now or timezone.now()
+    result = PurgeResult()
+    run = None if dry_run else PurgeRun.objects.create(started_at=now, dry_run=False)
+
+    for (municipality_id, rule), ids in _expired_requests(now).items():
+        for start in range(0, len(ids), BATCH_SIZE):
+            batch = ids[start : start + BATCH_SIZE]
+            if dry_run:
+                counts = _count_anonymise(batch)
+            else:
+                with transaction.atomic():
+                    counts = _anonymise(batch, rule, now)
+            for kind, count in counts.items():
+                result.counts[(municipality_id, rule, kind)] += count
+
+    drafts = _expired_drafts(now)
+    if dry_run:
+        result.counts[(None, Rule.DRAFT, RecordKind.DRAFT)] += drafts.count()
+    else:
+        with transaction.atomic():
+            draft_ids = list(drafts.select_for_update().values_list("pk", flat=True))
+            _delete_attachments(Attachment.objects.filter(draft_id__in=draft_ids))
+            deleted = HelpRequestDraft.objects.filter(pk__in=draft_ids).delete()[1]
+            result.counts[(None, Rule.DRAFT, RecordKind.DRAFT)] += deleted.get(
+                HelpRequestDraft._meta.label, 0
+            )
+
+    accesses = _expired_accesses(now)
+    per_municipality = accesses.values_list("help_request__municipality_id").annotate(
+        n=models.Count("pk")
+    )
+    for municipality_id, count in per_municipality.order_by():
+        result.counts[(municipality_id, Rule.ACCESS_LOG, RecordKind.ACCESS_LOG)] += (
+            count
+        )
+    if not dry_run:
+        with transaction.atomic():
+            _delete_accesses(_expired_accesses(now))
+
+    if run is not None:
+        DeletionRecord.objects.bulk_create(
+            [
+                DeletionRecord(
+                    run=run,
+                    municipality_id=municipality_id,
+                    rule=rule,
+                    kind=kind,
+                    count=count,
+                    at=now,
+                )
+                for (municipality_id, rule, kind), count in sorted(
+                    result.counts.items(), key=lambda item: str(item[0])
+                )
+                if count
+            ]
+        )
+        PurgeRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    return result
+
+
+def legal_hold_set(
+    *, help_request: HelpRequest, by: User, reason: str, until: date
+) -> LegalHold:
+    """Stop the purge of one request until `until` (inclusive)."""
+    return LegalHold.objects.create(
+        help_request=help_request, set_by=by, reason=reason, until=until
+    )
+
+
+def legal_hold_lift(*, hold: LegalHold, by: User, reason: str) -> None:
+    """Lift a hold early; the purge takes the request on its next run."""
+    LegalHold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(
+        lifted_by=by, lifted_at=timezone.now(), lift_reason=reason
+    )
