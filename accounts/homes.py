@@ -52,6 +52,7 @@ ROLE_NAVIGATION: dict[str, list[tuple[Promise, str]]] = {
         (_("Pilots"), "pilots:register"),
         (_("Social map"), "networks:organisation_list"),
         (_("Access log"), "accounts:access_log"),
+        (_("Data protection"), "privacy:data_protection"),
     ],
 }
 

@@ -50,12 +50,6 @@ class LegalHoldForm(forms.Form):
             )
         return help_request
 
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if len(reason) < 10:
-            raise forms.ValidationError(_("Describe the reason in a few words."))
-        return reason
-
     def clean_until(self) -> date:
         until = self.cleaned_data["until"]
         today = timezone.localdate()
@@ -75,9 +69,3 @@ class LiftHoldForm(forms.Form):
         min_length=10,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-    def clean_lift_reason(self) -> str:
-        reason = self.cleaned_data["lift_reason"].strip()
-        if len(reason) < 10:
-            raise forms.ValidationError(_("Describe the reason in a few words."))
-        return reason

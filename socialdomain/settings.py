@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pilots",
     "dashboards",
     "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -343,3 +344,19 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# Retention per legal basis, in days after a request was closed (drafts: after the last
+# change; access log: after the look). The README's retention table gives the sources.
+PRIVACY_RETENTION_DAYS = {
+    "wmo": env_int("RETENTION_WMO_DAYS", default=7 * 365),
+    "youth": env_int("RETENTION_YOUTH_DAYS", default=20 * 365),
+    "participation": env_int("RETENTION_PARTICIPATION_DAYS", default=7 * 365),
+    "other": env_int("RETENTION_OTHER_DAYS", default=2 * 365),
+    "draft": env_int("RETENTION_DRAFT_DAYS", default=30),
+    "access_log": env_int("RETENTION_ACCESS_LOG_DAYS", default=5 * 365),
+}
+# manage.py purge_personal_data [--dry-run]
+CELERY_BEAT_SCHEDULE["purge-personal-data"] = {
+    "task": "privacy.tasks.purge_personal_data",
+    "schedule": crontab(hour=5, minute=10),
+}

@@ -18,5 +18,6 @@ urlpatterns = [
     path("pilots/", include("pilots.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("notifications/", include("notifications.urls")),
+    path("data-protection/", include("privacy.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
