@@ -94,7 +94,8 @@ def test_the_page_shows_retention_last_run_own_holds_and_the_log_link(
         kind=RecordKind.MESSAGE,
         count=4242,
     )
-    with django_assert_max_num_queries(9):
+    admin_client.get(URL)  # warm up: the session's first write
+    with django_assert_max_num_queries(8):
         response = admin_client.get(URL)
     html = response.content.decode()
     assert response.status_code == 200
@@ -120,7 +121,10 @@ def test_the_query_count_does_not_grow_with_holds(
             reason="Beroep loopt",
             until=timezone.localdate(),
         )
-    with django_assert_max_num_queries(9):
+    admin_client.get(URL)  # warm up: the session's first write
+    # Session, user, last run, its counts, holds (with request and setter), and the
+    # navigation's own queries: the same with 15 holds as with one.
+    with django_assert_max_num_queries(8):
         assert admin_client.get(URL).status_code == 200
 
 
