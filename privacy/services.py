@@ -160,7 +160,15 @@ def _delete_files(names: Iterable[str]) -> None:
 
 
 def _anonymise(ids: list[int], rule: str, now: datetime) -> Counter[str]:
+    """Call inside a transaction: the row locks let an overlapping run skip these."""
     counts: Counter[str] = Counter()
+    ids = list(
+        HelpRequest.objects.filter(pk__in=ids, anonymisation__isnull=True)
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return counts
     drafts = HelpRequestDraft.objects.filter(submitted_request_id__in=ids)
     counts[RecordKind.ATTACHMENT] += _delete_attachments(
         Attachment.objects.filter(
