@@ -431,3 +431,38 @@ def test_phase_filter_keeps_stopped_pilots_out_of_enrolment(
     stopped = Pilot.objects.get(phase=Phase.STOPPED)
     assert running.title in html
     assert stopped.title not in html
+
+
+def test_the_outcome_is_compared_with_the_kpi_target(pilot_owner: User) -> None:
+    from decimal import Decimal
+
+    from pilots.models import Goal
+    from pilots.models.participation import LIFE_SATISFACTION_DOMAIN, Instrument
+
+    pilot = _pilot(pilot_owner)
+    goal = Goal.objects.create(
+        pilot=pilot,
+        description="Jongeren zijn tevredener met hun leven",
+        indicator="Gemiddelde levenstevredenheid",
+        baseline=Decimal("4.0"),
+        target=Decimal("7.0"),
+        instrument=Instrument.LIFE_SATISFACTION,
+        domain=LIFE_SATISFACTION_DOMAIN,
+    )
+    measured_participants(pilot, 5, before=4, after=6)
+
+    row = pilot_outcome(pilot)[0]
+    assert (row.target, row.follow_up, row.target_met) == (
+        Decimal("7.00"),
+        Decimal("6.0"),
+        False,
+    )
+    page = client_for(pilot_owner).get(pilot.get_absolute_url()).content.decode()
+    assert 'text-bg-secondary">nog niet<' in page
+    assert 'text-bg-success">gehaald<' not in page
+
+    Goal.objects.filter(pk=goal.pk).update(target=Decimal("6.0"))
+    row = pilot_outcome(pilot)[0]
+    assert row.target_met is True
+    page = client_for(pilot_owner).get(pilot.get_absolute_url()).content.decode()
+    assert 'text-bg-success">gehaald<' in page
