@@ -367,6 +367,13 @@ class HelpRequest(models.Model):
     def refresh_search_document(self) -> None:
         HelpRequest.objects.filter(pk=self.pk).refresh_search_document()
 
+    @property
+    def first_name(self) -> str:
+        """The first name of the person the request is about (the person filed for,
+        or the resident); empty when unknown. All a volunteer or partner is told."""
+        name = self.subject_name or (self.resident.full_name if self.resident else "")
+        return name.split(" ")[0] if name else ""
+
     def life_event_labels(self) -> list[str]:
         return [str(LifeEvent(value).label) for value in self.life_events]
 

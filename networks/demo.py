@@ -617,7 +617,7 @@ def _seed_matches(
     HelpRequest.objects.filter(pk=help_request.pk).update(
         share_with_volunteers=True, share_with_local_organisations=True
     )
-    name = help_request.resident.full_name.split(" ")[0]
+    name = help_request.first_name
     match = Match.objects.create(
         help_request=help_request,
         volunteer=volunteer,

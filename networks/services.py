@@ -7,14 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import User
-from casework.models import Referral, ReferralStatus, referral_consented
+from casework.models import Referral, ReferralStatus
 from casework.services import InvalidReferralAnswer, referral_answer
 from citizens.models import HelpRequest, Message
 from municipalities.models import Municipality, Neighbourhood
@@ -137,11 +138,6 @@ class Suggestion:
     item: Volunteer | Organisation
     score: int
     reasons: list[str]
-
-
-def _first_name(help_request: HelpRequest) -> str:
-    name = help_request.subject_name or help_request.resident.full_name
-    return name.split(" ")[0] if name else _("the resident")
 
 
 def volunteer_suggestions(
@@ -278,7 +274,7 @@ def match_propose(
                 volunteer=volunteer,
                 need=need,
                 task=task,
-                first_name=_first_name(help_request),
+                first_name=help_request.first_name or _("the resident"),
                 proposed_by=by,
             )
             MatchChange.objects.create(
@@ -429,19 +425,12 @@ def referral_respond(*, referral: Referral, by: User, to: str, text: str) -> Non
             )
 
 
-def referral_can_send(help_request: HelpRequest, organisation: Organisation) -> bool:
-    return referral_consented(help_request, organisation)
-
-
 def services_matching(
     *, municipality_id: int, query: str, need: str, neighbourhood: Neighbourhood | None
 ) -> QuerySet[Service]:
     """The social map search: plain words (Dutch full-text search, prefix matching on
     the last word so 'boodsch' finds 'boodschappen') and/or a need, within the
     neighbourhood when chosen."""
-    from django.contrib.postgres.search import SearchQuery, SearchRank
-    from django.db.models import F
-
     services = Service.objects.published().filter(
         organisation__municipality_id=municipality_id
     )

@@ -129,8 +129,13 @@ class DeadlineReminder(ReminderKind):
     def link(self, params: dict[str, Any]) -> str:
         return reverse("casework:request_detail", args=[params["reference"]])
 
-    def deadline_label(self, params: dict[str, Any]) -> str:
-        return str(DeadlineKind(params["deadline"]).label)
+    def text_values(self, params: dict[str, Any]) -> dict[str, str]:
+        """What every deadline message fills in, in the reader's language."""
+        return {
+            "reference": params["reference"],
+            "deadline": str(DeadlineKind(params["deadline"]).label),
+            "due": show_date(params["due"]),
+        }
 
 
 @register
@@ -148,11 +153,7 @@ class DeadlineSoon(DeadlineReminder):
         return today <= deadline.due
 
     def message(self, params: dict[str, Any]) -> Message:
-        values = {
-            "reference": params["reference"],
-            "deadline": self.deadline_label(params),
-            "due": show_date(params["due"]),
-        }
+        values = self.text_values(params)
         return Message(
             subject=_("Deadline soon: %(reference)s") % values,
             body=_(
@@ -177,11 +178,7 @@ class DeadlineToday(DeadlineReminder):
         return today <= deadline.due
 
     def message(self, params: dict[str, Any]) -> Message:
-        values = {
-            "reference": params["reference"],
-            "deadline": self.deadline_label(params),
-            "due": show_date(params["due"]),
-        }
+        values = self.text_values(params)
         return Message(
             subject=_("Deadline today: %(reference)s") % values,
             body=_(
@@ -207,11 +204,7 @@ class DeadlinePassed(DeadlineReminder):
         return [user for user in leads if user.is_active]
 
     def message(self, params: dict[str, Any]) -> Message:
-        values = {
-            "reference": params["reference"],
-            "deadline": self.deadline_label(params),
-            "due": show_date(params["due"]),
-        }
+        values = self.text_values(params)
         return Message(
             subject=_("Deadline passed: %(reference)s") % values,
             body=_(

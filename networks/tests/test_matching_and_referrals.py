@@ -511,9 +511,40 @@ def test_partners_and_volunteers_reach_nothing_of_the_request_itself(
 def test_the_case_page_leads_to_the_network_and_to_pilot_enrolment(
     help_request: HelpRequest, caseworker: User
 ) -> None:
-    page = client_for(caseworker).get(
-        f"/casework/requests/{help_request.reference}/"
-    ).content.decode()
+    page = (
+        client_for(caseworker)
+        .get(f"/casework/requests/{help_request.reference}/")
+        .content.decode()
+    )
 
     assert f'href="/networks/cases/{help_request.reference}/"' in page
     assert f'href="/pilots/enrol/?reference={help_request.reference}"' in page
+
+
+def test_stopping_a_match_is_scoped_like_the_case(
+    help_request: HelpRequest,
+    volunteer,
+    caseworker: User,
+    lelystad_caseworker: User,
+    partner: User,
+) -> None:
+    match = match_propose(
+        help_request=help_request,
+        volunteer=volunteer,
+        need=Need.SHOPPING,
+        task="Boodschappen",
+        by=caseworker,
+    )
+    url = f"/networks/cases/{help_request.reference}/matches/{match.public_id}/stop/"
+
+    assert client_for(lelystad_caseworker).post(url, {"reason": "x"}).status_code == 404
+    assert client_for(partner).post(url, {"reason": "x"}).status_code == 403
+    match.refresh_from_db()
+    assert match.status == MatchStatus.PROPOSED
+
+    assert (
+        client_for(caseworker).post(url, {"reason": "Andere hulp gevonden"}).status_code
+        == 302
+    )
+    match.refresh_from_db()
+    assert (match.status, match.reason) == (MatchStatus.STOPPED, "Andere hulp gevonden")

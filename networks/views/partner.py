@@ -47,12 +47,6 @@ def partner_home(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/partner_home.html", context)
 
 
-def _first_name(referral: Referral) -> str:
-    help_request = referral.help_request
-    name = help_request.subject_name or help_request.resident.full_name
-    return name.split(" ")[0] if name else ""
-
-
 @role_required(Role.PARTNER)
 def referral_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """What the referral needs, and only that: the question, a first name and the
@@ -75,7 +69,7 @@ def referral_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             return redirect("networks:partner_home")
     context = {
         "referral": referral,
-        "first_name": _first_name(referral),
+        "first_name": referral.help_request.first_name,
         "form": form,
     }
     status = 400 if form.is_bound else 200

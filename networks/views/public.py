@@ -13,6 +13,7 @@ from municipalities.models import Municipality, Neighbourhood
 from networks.forms import SocialMapSearchForm
 from networks.models import (
     VOLUNTEER_OFFERS,
+    Match,
     MatchStatus,
     Need,
     Organisation,
@@ -127,8 +128,6 @@ def neighbourhood_detail(request: HttpRequest, cbs_code: str) -> HttpResponse:
             for need in VOLUNTEER_OFFERS
         },
     )
-    from networks.models import Match
-
     matches = Match.objects.filter(
         help_request__neighbourhood=neighbourhood,
         created_at__date__gte=quarter_start(timezone.localdate()),
