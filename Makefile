@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test services lint format messages
+.PHONY: run test services lint format messages bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else "Buurtkracht needs Python 3.11, found %d.%d" % v)'
@@ -34,3 +34,8 @@ messages: $(STAMP)
 	$(BIN)/python manage.py makemessages --locale nl --no-obsolete --no-location \
 		--ignore ".venv/*" --ignore "staticfiles/*" --ignore "tests/*" --ignore "*/tests/*"
 	$(BIN)/python manage.py compilemessages --locale nl --ignore ".venv/*"
+
+# Benchmarks against bare Django references (docs/performance.md); BENCH_ARGS=--quick
+# for a one-minute smoke run, --write docs/performance.md to record the results.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

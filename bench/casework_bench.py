@@ -80,7 +80,12 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(
-    env: dict[str, str], *, workers: int, folder: Path
+    env: dict[str, str],
+    *,
+    workers: int,
+    folder: Path,
+    app: str = "socialdomain.wsgi:application",
+    ready_path: str = "/accounts/login/",
 ) -> Iterator[tuple[int, int]]:
     """(port, pid) of a running gunicorn; stopped when the block ends."""
     port = free_port()
@@ -90,7 +95,7 @@ def gunicorn(
             PYTHON,
             "-m",
             "gunicorn",
-            "socialdomain.wsgi:application",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -113,7 +118,7 @@ def gunicorn(
             if process.poll() is not None:
                 sys.exit(f"gunicorn stopped:\n{(folder / 'gunicorn.log').read_text()}")
             try:
-                if get(port, "/accounts/login/").status == 200:
+                if get(port, ready_path).status == 200:
                     break
             except OSError:
                 pass

@@ -64,23 +64,18 @@ def timed(function: Callable[[], Any], n: int) -> list[float]:
     return times
 
 
-def in_process(email: str, runs: int) -> tuple[dict[str, str], list[str]]:
-    """Summary tables against live computation, refresh and report timings."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+def summary_vs_live(
+    user: Any, runs: int
+) -> tuple[list[str], dict[str, tuple[float, float, bool]]]:
+    """The dashboard's figures from the summary tables against the same figures
+    computed live, per scope: Markdown rows and {scope: (summary p50 s, live p50 s,
+    equal)}."""
     from django.utils import timezone
 
-    from accounts.models import User
     from citizens.models import HelpRequest
     from dashboards import live
     from dashboards.figures import Scope, add_months, from_summaries
-    from dashboards.models import Report, Section
-    from dashboards.refresh import refresh
-    from dashboards.reports import build as build_report
-    from dashboards.reports import report_path
 
-    user = User.objects.get(email=email)
     today = timezone.localdate()
     end = today.replace(day=1)
     scopes = {
@@ -104,6 +99,7 @@ def in_process(email: str, runs: int) -> tuple[dict[str, str], list[str]]:
         "p95 ms | live / summary (p50) | equal |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
+    results: dict[str, tuple[float, float, bool]] = {}
     for name, scope in scopes.items():
         say(f"in-process: {name}")
         summary = timed(lambda s=scope: from_summaries(s), runs)
@@ -111,6 +107,11 @@ def in_process(email: str, runs: int) -> tuple[dict[str, str], list[str]]:
             lambda s=scope: live.figures(s, today=today), max(3, runs // 4)
         )
         equal = from_summaries(scope) == live.figures(scope, today=today)
+        results[name] = (
+            statistics.median(summary),
+            statistics.median(computed),
+            equal,
+        )
         lines.append(
             f"| {name} | {ms(statistics.median(summary))} | "
             f"{ms(percentile(summary, 0.95))} | {ms(statistics.median(computed))} | "
@@ -118,6 +119,28 @@ def in_process(email: str, runs: int) -> tuple[dict[str, str], list[str]]:
             f"{statistics.median(computed) / statistics.median(summary):.0f}× | "
             f"{'yes' if equal else 'NO'} |"
         )
+    return lines, results
+
+
+def in_process(email: str, runs: int) -> tuple[dict[str, str], list[str]]:
+    """Summary tables against live computation, refresh and report timings."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from accounts.models import User
+    from citizens.models import HelpRequest
+    from dashboards.figures import add_months
+    from dashboards.models import Report, Section
+    from dashboards.refresh import refresh
+    from dashboards.reports import build as build_report
+    from dashboards.reports import report_path
+
+    user = User.objects.get(email=email)
+    today = timezone.localdate()
+    end = today.replace(day=1)
+    lines, _results = summary_vs_live(user, runs)
 
     client = Client()
     client.force_login(user)

@@ -1,0 +1,682 @@
+"""`make bench`: the portal's pages against bare Django references, in one run.
+
+Loads deterministic data once (generate_cases + generate_dashboard_data, both COPY)
+into its own database and reuses it on later runs (checked by the row count), serves
+the portal with gunicorn as in production (2 sync workers, DEBUG off, persistent
+connections) under bench.settings (the production settings plus bench/urls.py, which
+adds the reference views of bench/reference.py), and measures all pages interleaved:
+in each round every page gets the same fixed time with the same number of concurrent
+clients (processes), so noise from other work hits all pages alike. SQL queries per
+page are counted in-process (Django test client, CaptureQueriesContext); worker
+memory is PSS from /proc/<pid>/smaps_rollup, next to a gunicorn serving bench/bare.py.
+
+    make bench                       # full: 100,000 cases + 1,000,000 dashboard requests
+    make bench BENCH_ARGS=--quick    # smoke: small data, one short round
+    .venv/bin/python bench/run.py --write docs/performance.md
+
+The database URL is BENCH_DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/bench_portal; --quick appends `_quick`). Only
+databases whose name starts with `bench_` are ever created or dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from casework_bench import (  # noqa: E402
+    DEMO_EMAIL as CASEWORKER_EMAIL,
+)
+from casework_bench import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    discover_deep_page,
+    gunicorn,
+    machine,
+    percentile,
+    pick_case,
+    prepare,
+    request,
+    say,
+    server_environment,
+)
+
+ALDERMAN_EMAIL = "wethouder@den-helder.buurtkracht.test"
+RESIDENT_EMAIL = "inwoner@den-helder.buurtkracht.test"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_portal"
+SEED = 42
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Scale:
+    cases: int
+    dashboard: int
+
+
+FULL = Scale(cases=100_000, dashboard=1_000_000)
+QUICK = Scale(cases=2_000, dashboard=10_000)
+
+
+# --- data ----------------------------------------------------------------------------
+
+
+def database_url(quick: bool) -> str:
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    if quick:
+        url += "_quick"
+    name = urllib.parse.urlparse(url).path.lstrip("/")
+    if not name.startswith("bench_"):
+        sys.exit(f"The bench database must be named bench_*, not {name!r}.")
+    return url
+
+
+def psql(url: str, sql: str, database: str = "postgres") -> str:
+    parts = urllib.parse.urlparse(url)
+    admin = parts._replace(path=f"/{database}").geturl()
+    return subprocess.run(
+        ["psql", admin, "-Atqc", sql], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def loaded_count(url: str) -> int | None:
+    """Help requests in the bench database; None when it or the table is missing."""
+    name = urllib.parse.urlparse(url).path.lstrip("/")
+    if psql(url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'") != "1":
+        return None
+    try:
+        return int(psql(url, "SELECT count(*) FROM citizens_helprequest", name))
+    except subprocess.CalledProcessError:
+        return 0
+
+
+def ensure_data(url: str, scale: Scale, env: dict[str, str]) -> dict[str, str]:
+    """Load the data unless the database already holds at least that many
+    requests. Returns facts about the load for the report."""
+    name = urllib.parse.urlparse(url).path.lstrip("/")
+    wanted = scale.cases + scale.dashboard
+    found = loaded_count(url)
+    if found is not None and found >= wanted:
+        say(f"reusing {name}: {found:,} help requests (>= {wanted:,})")
+        return {"data": f"reused database {name} ({found:,} help requests)"}
+    if found is not None:
+        say(f"{name} holds {found:,} help requests, fewer than {wanted:,}: reloading")
+        psql(url, f'DROP DATABASE "{name}" WITH (FORCE)')
+    psql(url, f'CREATE DATABASE "{name}"')
+    steps = [
+        ["migrate", "-v0"],
+        ["seed_demo"],
+        ["generate_cases", "--count", str(scale.cases), "--seed", str(SEED)],
+        [
+            "generate_dashboard_data",
+            "--count",
+            str(scale.dashboard),
+            # Another seed than the cases': the same seed gives the same UUIDs.
+            "--seed",
+            str(SEED + 1),
+        ],
+    ]
+    timings = []
+    for step in steps:
+        say(f"manage.py {' '.join(step)}")
+        started = time.monotonic()
+        subprocess.run(
+            [PYTHON, "manage.py", *step],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "socialdomain.settings"},
+            check=True,
+        )
+        timings.append(f"{step[0]} {time.monotonic() - started:.0f} s")
+    return {"data": f"loaded into {name} now: " + ", ".join(timings)}
+
+
+# --- sessions --------------------------------------------------------------------------
+
+
+def session_for(email: str) -> dict[str, str]:
+    """Cookies of a logged-in session made through the ORM, as `login()` would
+    leave it; marked OTP-verified when django_otp is installed."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from accounts.models import User
+
+    user = User.objects.get(email=email)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if find_spec("django_otp") and "django_otp" in settings.INSTALLED_APPS:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
+        if not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    store.create()
+    return {settings.SESSION_COOKIE_NAME: store.session_key}
+
+
+def csrf_pair(port: int, path: str, cookies: dict[str, str]) -> tuple[str, str]:
+    """(cookie, form token) as a browser gets them from a page with a form."""
+    from django.conf import settings
+
+    page = request(port, "GET", path, cookies=cookies)
+    token = TOKEN.search(page.body)
+    cookie = page.cookies.get(settings.CSRF_COOKIE_NAME)
+    if page.status != 200 or not token or not cookie:
+        sys.exit(f"{path} gave no CSRF token (HTTP {page.status}).")
+    return cookie, token.group(1)
+
+
+def make_drafts(email: str, n: int) -> list[str]:
+    """n complete drafts of the resident (every step answered), one per submission."""
+    from accounts.models import User
+    from citizens.models import HelpRequestDraft
+    from citizens.tests.factories import complete_answers
+
+    owner = User.objects.get(email=email)
+    drafts = HelpRequestDraft.objects.bulk_create(
+        [HelpRequestDraft(owner=owner, answers=complete_answers()) for _ in range(n)],
+        batch_size=1000,
+    )
+    return [str(draft.public_id) for draft in drafts]
+
+
+# --- pages ---------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    cookies: dict[str, str] = field(default_factory=dict)
+    method: str = "GET"
+    form: dict[str, str] | None = None
+    expect: int = 200
+    drafts: bool = False  # path has {draft}: a new draft per request
+    queries: int | None = None
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    errors: int = 0
+    exhausted: bool = False
+
+
+_drafts: Any = None
+
+
+def _client_init(drafts: Any) -> None:
+    global _drafts
+    _drafts = drafts
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _client(port: int, page: Page, seconds: float) -> tuple[list[float], int, bool]:
+    """One client in a closed loop for `seconds`: (latencies of good answers,
+    errors, ran out of drafts)."""
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        path = page.path
+        if page.drafts:
+            try:
+                path = path.format(draft=_drafts.get_nowait())
+            except Exception:
+                return latencies, errors, True
+        answer = request(port, page.method, path, cookies=page.cookies, form=page.form)
+        if answer.status == page.expect:
+            latencies.append(answer.seconds)
+        else:
+            errors += 1
+    return latencies, errors, False
+
+
+def measure(
+    pool: Any,
+    port: int,
+    pages: list[Page],
+    rounds: int,
+    seconds: float,
+    clients: int,
+    label: str = "round",
+) -> None:
+    for number in range(1, rounds + 1):
+        say(
+            f"{label} {number}/{rounds}: {len(pages)} pages × {seconds:g} s, {clients} clients"
+        )
+        for page in pages:
+            started = time.perf_counter()
+            results = pool.starmap(_client, [(port, page, seconds)] * clients)
+            page.seconds += time.perf_counter() - started
+            for latencies, errors, exhausted in results:
+                page.latencies += latencies
+                page.errors += errors
+                page.exhausted |= exhausted
+
+
+def count_queries(pages: list[Page], sessions: dict[str, dict[str, str]]) -> None:
+    """In-process, through the benchmark's URLconf: the SQL queries of each page
+    (the second of two requests, so per-session one-offs are not counted)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    for page in pages:
+        client = Client()
+        client.raise_request_exception = False
+        for name, value in page.cookies.items():
+            if name == settings.SESSION_COOKIE_NAME:
+                client.cookies[name] = value
+        for _ in range(2):
+            path = page.path
+            if page.drafts:
+                path = path.format(draft=page.extra_drafts.pop())  # type: ignore[attr-defined]
+            with CaptureQueriesContext(connection) as captured:
+                if page.method == "POST":
+                    response = client.post(path, page.form or {})
+                else:
+                    response = client.get(path)
+        if response.status_code == page.expect:
+            page.queries = len(captured.captured_queries)
+        else:
+            say(f"in-process {page.path} answered {response.status_code}")
+
+
+# --- memory ----------------------------------------------------------------------------
+
+
+def workers_of(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children]
+
+
+def pss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no Pss in /proc/{pid}/smaps_rollup")
+
+
+def bare_worker_memory(env: dict[str, str], folder: Path, warm: int) -> list[float]:
+    """PSS of the workers of a gunicorn serving bench/bare.py after `warm` requests."""
+    (folder / "bare").mkdir(exist_ok=True)
+    with gunicorn(
+        env,
+        workers=2,
+        folder=folder / "bare",
+        app="bench.bare:application",
+        ready_path="/hello/",
+    ) as (port, pid):
+        for _ in range(warm):
+            request(port, "GET", "/hello/")
+            request(port, "GET", "/one-query/")
+        return [pss_mb(worker) for worker in workers_of(pid)]
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def rate(page: Page) -> float:
+    return len(page.latencies) / page.seconds if page.seconds else 0.0
+
+
+def fmt_ms(values: list[float], fraction: float | None) -> str:
+    if not values:
+        return "–"
+    value = (
+        statistics.median(values) if fraction is None else percentile(values, fraction)
+    )
+    return f"{value * 1000:.1f}"
+
+
+def results_table(pages: list[Page]) -> str:
+    lines = [
+        "| Page | req/s | p50 ms | p95 ms | p99 ms | SQL queries | requests | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for page in pages:
+        note = " (ran out of drafts)" if page.exhausted else ""
+        lines.append(
+            f"| {page.name}{note} | {rate(page):.1f} | {fmt_ms(page.latencies, None)} | "
+            f"{fmt_ms(page.latencies, 0.95)} | {fmt_ms(page.latencies, 0.99)} | "
+            f"{'?' if page.queries is None else page.queries} | "
+            f"{len(page.latencies)} | {page.errors} |"
+        )
+    return "\n".join(lines)
+
+
+def verdict(met: bool) -> str:
+    return "**met**" if met else "**not met**"
+
+
+def targets_table(
+    by_name: dict[str, Page],
+    live: dict[str, tuple[float, float, bool]],
+    worker_mb: list[float],
+    bare_mb: list[float],
+) -> str:
+    one_query = by_name["one_query"]
+    submit = by_name["submit"]
+    one_insert = by_name["one_insert"]
+    dashboard = by_name["dashboard"]
+    rows = [
+        "| Comparison | measured | target | verdict |",
+        "|---|---:|---:|---|",
+    ]
+    for key in ("queue", "deep", "case"):
+        page = by_name[key]
+        ratio = rate(page) / rate(one_query) if rate(one_query) else 0.0
+        queries_ok = page.queries is not None and page.queries <= 6
+        rows.append(
+            f"| {page.name} vs one-query view (req/s) | {ratio:.2f}× with "
+            f"{page.queries} queries | ≥ 0.25× with ≤ 6 queries | "
+            f"{verdict(ratio >= 0.25 and queries_ok)} |"
+        )
+    ratio = rate(submit) / rate(one_insert) if rate(one_insert) else 0.0
+    rows.append(
+        f"| {submit.name} vs one-insert view (req/s) | {ratio:.2f}× | ≥ 0.5× | "
+        f"{verdict(ratio >= 0.5)} |"
+    )
+    summary, computed, equal = live["whole municipality, 12 months"]
+    page_p50 = statistics.median(dashboard.latencies) if dashboard.latencies else 0
+    page_ratio = computed / page_p50 if page_p50 else 0.0
+    rows.append(
+        f"| Dashboard page over HTTP (p50 {page_p50 * 1000:.1f} ms) vs the same "
+        f"figures computed live in-process (p50 {computed * 1000:.1f} ms) | "
+        f"{page_ratio:.1f}× | ≥ 50× | {verdict(page_ratio >= 50)} |"
+    )
+    rows.append(
+        f"| Figures from the summary tables (p50 {summary * 1000:.1f} ms) vs computed "
+        f"live, in-process, equal: {'yes' if equal else 'NO'} | "
+        f"{computed / summary:.0f}× | ≥ 50× | {verdict(computed / summary >= 50)} |"
+    )
+    worst = max(worker_mb) / max(statistics.mean(bare_mb), 1e-9)
+    rows.append(
+        f"| Portal worker PSS ({', '.join(f'{m:.1f}' for m in worker_mb)} MB) vs bare "
+        f"Django worker ({', '.join(f'{m:.1f}' for m in bare_mb)} MB) | "
+        f"{worst:.2f}× (largest worker / bare mean) | ≤ 2× | {verdict(worst <= 2)} |"
+    )
+    return "\n".join(rows)
+
+
+def machine_facts() -> dict[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    versions = []
+    for package in ("django", "gunicorn", "psycopg", "whitenoise"):
+        from importlib.metadata import version
+
+        versions.append(f"{package} {version(package)}")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "bench", "socialdomain"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {
+        "nproc": str(os.cpu_count()),
+        **machine(),
+        "PostgreSQL": pg,
+        "Python": platform.python_version(),
+        "packages": ", ".join(versions),
+        "git commit": commit
+        + (" (with uncommitted changes in bench/ or socialdomain/)" if dirty else ""),
+    }
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace the `## make bench` section of `path` (or append it), keeping the
+    earlier sections as they are."""
+    text = path.read_text()
+    heading = "## make bench"
+    start = text.find(f"\n{heading}\n")
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        rest = text.find("\n## ", start + 1)
+        text = text[: start + 1] + section + (text[rest:] if rest != -1 else "")
+    path.write_text(text)
+
+
+# --- main ----------------------------------------------------------------------------
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _interrupt)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="Smoke run: small data, one short round."
+    )
+    parser.add_argument("--rounds", type=int, help="Default 3 (quick: 1).")
+    parser.add_argument(
+        "--seconds", type=float, help="Per page per round; default 5 (quick: 1)."
+    )
+    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runs", type=int, help="In-process dashboard repetitions.")
+    parser.add_argument(
+        "--write", type=Path, help="Write the results section into this file."
+    )
+    args = parser.parse_args()
+    rounds = args.rounds or (1 if args.quick else 3)
+    seconds = args.seconds or (1.0 if args.quick else 5.0)
+    runs = args.runs or (4 if args.quick else 20)
+    scale = QUICK if args.quick else FULL
+    command = "make bench" + (
+        f" BENCH_ARGS='{' '.join(sys.argv[1:])}'" if sys.argv[1:] else ""
+    )
+
+    url = database_url(args.quick)
+    folder = Path(tempfile.mkdtemp(prefix="bench-run-"))
+    os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(50))
+    try:
+        base = {
+            **server_environment(folder / "static"),
+            "DATABASE_URL": url,
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
+        }
+        load_facts = ensure_data(url, scale, base)
+        env = {**base, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        prepare(env)
+        from django.db import connection
+
+        from bench.reference import create_insert_table
+
+        create_insert_table()
+        facts = {**machine_facts(), **load_facts}
+        from accounts.models import User
+        from citizens.models import HelpRequest
+
+        caseworker = User.objects.get(email=CASEWORKER_EMAIL)
+        facts["help requests in the database"] = f"{HelpRequest.objects.count():,}"
+        facts[f"visible to {CASEWORKER_EMAIL}"] = (
+            f"{HelpRequest.objects.visible_to(caseworker).count():,}"
+        )
+        sessions = {
+            "caseworker": session_for(CASEWORKER_EMAIL),
+            "alderman": session_for(ALDERMAN_EMAIL),
+            "resident": session_for(RESIDENT_EMAIL),
+        }
+        case = pick_case(CASEWORKER_EMAIL)
+        say("in-process: dashboard figures from summaries vs computed live")
+        from dashboard_bench import summary_vs_live
+
+        live_lines, live = summary_vs_live(User.objects.get(email=ALDERMAN_EMAIL), runs)
+        # Enough drafts for every submission the clients could make.
+        drafts = make_drafts(
+            RESIDENT_EMAIL, int(rounds * seconds * args.clients * 150) + 10
+        )
+        connection.close()
+
+        with gunicorn(env, workers=args.workers, folder=folder) as (port, pid):
+            say(
+                f"gunicorn bench.settings, {args.workers} sync workers, 127.0.0.1:{port}"
+            )
+            resident = sessions["resident"]
+            review = f"/help/{drafts[-1]}/review/"
+            csrf_cookie, csrf_token = csrf_pair(port, review, resident)
+            from django.conf import settings
+
+            csrf = {settings.CSRF_COOKIE_NAME: csrf_cookie}
+            deep, followed = discover_deep_page(
+                port, sessions["caseworker"], "/casework/queue/", 40
+            )
+            pages = {
+                "hello": Page("Bare hello page (reference)", "/bench-reference/hello/"),
+                "one_query": Page(
+                    "One-query view (reference)", "/bench-reference/one-query/"
+                ),
+                "one_insert": Page(
+                    "One-insert view (reference, POST + CSRF)",
+                    "/bench-reference/one-insert/",
+                    cookies=csrf,
+                    method="POST",
+                    form={"csrfmiddlewaretoken": csrf_token, "note": "bench"},
+                ),
+                "queue": Page(
+                    "Caseworker queue, first page",
+                    "/casework/queue/",
+                    sessions["caseworker"],
+                ),
+                "deep": Page(
+                    f"Caseworker queue, deep page ({followed} pages on)",
+                    deep,
+                    sessions["caseworker"],
+                ),
+                "case": Page(
+                    "Case page", f"/casework/requests/{case}/", sessions["caseworker"]
+                ),
+                "submit": Page(
+                    "Help-request submission (POST + CSRF, new draft each)",
+                    "/help/{draft}/send/",
+                    {**resident, **csrf},
+                    method="POST",
+                    form={"csrfmiddlewaretoken": csrf_token},
+                    expect=302,
+                    drafts=True,
+                ),
+                "dashboard": Page(
+                    "Dashboard (alderman, 12 months)",
+                    "/dashboard/",
+                    sessions["alderman"],
+                ),
+                "map": Page(
+                    "Social map search (anonymous, q=schulden)",
+                    "/networks/social-map/den-helder/?q=schulden",
+                ),
+            }
+            ordered = list(pages.values())
+            queue: Any = multiprocessing.get_context("fork").Queue()
+            for draft in drafts[:-1]:
+                queue.put(draft)
+            time.sleep(0.5)
+            facts["load before measuring (uptime)"] = uptime()
+            with multiprocessing.get_context("fork").Pool(
+                args.clients, initializer=_client_init, initargs=(queue,)
+            ) as pool:
+                say("warm-up: 1 s per page")
+                warm = [
+                    Page(
+                        p.name, p.path, p.cookies, p.method, p.form, p.expect, p.drafts
+                    )
+                    for p in ordered
+                ]
+                measure(pool, port, warm, 1, 1.0, args.clients, "warm-up")
+                started = time.monotonic()
+                measure(pool, port, ordered, rounds, seconds, args.clients)
+                facts["measuring took"] = f"{time.monotonic() - started:.0f} s"
+            facts["load after measuring (uptime)"] = uptime()
+            worker_mb = [pss_mb(worker) for worker in workers_of(pid)]
+        bare_mb = bare_worker_memory(env, folder, 200)
+
+        say("in-process: SQL queries per page")
+        prepare_queries = make_drafts(RESIDENT_EMAIL, 2)
+        pages["submit"].extra_drafts = prepare_queries  # type: ignore[attr-defined]
+        count_queries(ordered, sessions)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    date = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    facts = {
+        "date": date,
+        **facts,
+        "server": f"gunicorn bench.settings:wsgi, {args.workers} sync workers, DEBUG off, "
+        "CONN_MAX_AGE 600 (settings default), access log on",
+        "load generator": f"Python, {args.clients} client processes on the same machine, "
+        f"a new connection per request; {rounds} round(s), {seconds:g} s per page per "
+        "round, pages in turn (round robin), after a 1 s warm-up per page",
+        "exact command": f"`{command}`",
+    }
+    body = "\n".join(
+        [
+            *(f"- {key}: {value}" for key, value in facts.items()),
+            "",
+            results_table(ordered),
+            "",
+            "req/s: good answers (200; 302 for the submission) divided by the wall time "
+            "of that page's slots. SQL queries: counted in-process with the Django test "
+            "client and CaptureQueriesContext, the second of two requests.",
+            "",
+            "Targets (ratios within this run):",
+            "",
+            targets_table(pages, live, worker_mb, bare_mb),
+            "",
+            "Dashboard figures in-process (bench/dashboard_bench.py `summary_vs_live`):",
+            "",
+            *live_lines,
+        ]
+    )
+    print(body)
+    if args.write:
+        section = f"## make bench\n\n### Run of {date}{' (quick smoke run)' if args.quick else ''}\n\n{body}\n"
+        write_section(args.write, section)
+        say(f"wrote the section into {args.write}")
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    sys.exit(main())

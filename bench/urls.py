@@ -1,0 +1,17 @@
+"""The benchmark's URLconf: the production URLs plus the bare reference views."""
+
+from django.urls import path
+
+from bench import reference
+from socialdomain.urls import urlpatterns as production
+
+REFERENCE_PREFIX = "bench-reference/"
+
+urlpatterns = [
+    path(f"{REFERENCE_PREFIX}hello/", reference.hello, name="bench_hello"),
+    path(f"{REFERENCE_PREFIX}one-query/", reference.one_query, name="bench_one_query"),
+    path(
+        f"{REFERENCE_PREFIX}one-insert/", reference.one_insert, name="bench_one_insert"
+    ),
+    *production,
+]
