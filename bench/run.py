@@ -220,6 +220,7 @@ class Page:
     form: dict[str, str] | None = None
     expect: int = 200
     drafts: bool = False  # path has {draft}: a new draft per request
+    spare_drafts: list[str] = field(default_factory=list)  # for counting queries
     queries: int | None = None
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
@@ -234,6 +235,7 @@ def _client_init(drafts: Any) -> None:
     global _drafts
     _drafts = drafts
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends its clients so
 
 
 def _client(port: int, page: Page, seconds: float) -> tuple[list[float], int, bool]:
@@ -297,7 +299,7 @@ def count_queries(pages: list[Page], sessions: dict[str, dict[str, str]]) -> Non
         for _ in range(2):
             path = page.path
             if page.drafts:
-                path = path.format(draft=page.extra_drafts.pop())  # type: ignore[attr-defined]
+                path = path.format(draft=page.spare_drafts.pop())
             with CaptureQueriesContext(connection) as captured:
                 if page.method == "POST":
                     response = client.post(path, page.form or {})
@@ -478,6 +480,26 @@ def write_section(path: Path, section: str) -> None:
     path.write_text(text)
 
 
+ABOUT = """\
+`make bench` (bench/run.py) measures the portal's pages against bare Django
+reference views in one interleaved run: gunicorn as in production (2 sync workers,
+DEBUG off, persistent connections) under `bench.settings`, which is the production
+settings module with `bench/urls.py` as URLconf: the production URLs plus
+`/bench-reference/hello/`, `/bench-reference/one-query/` (one ORM lookup) and
+`/bench-reference/one-insert/` (a POST with a CSRF token, one raw INSERT into a table
+of the benchmark's own). The production URLconf does not route to them
+(tests/test_bench_reference_urls.py). Data: `generate_cases --count 100000 --seed 42`
+and `generate_dashboard_data --count 1000000 --seed 43` into one database
+(bench_portal), loaded once and reused while it holds at least 1,100,000 requests.
+Staff sessions are made through the ORM (SessionStore; OTP-verified when django_otp is
+installed). Each submission posts a new complete draft of the demo resident. Memory:
+PSS (/proc/<pid>/smaps_rollup) of each portal worker after the run, against a gunicorn
+serving bench/bare.py (no apps, no middleware). This section is rewritten by
+`.venv/bin/python bench/run.py --write docs/performance.md`; the sections before it
+are kept.
+"""
+
+
 # --- main ----------------------------------------------------------------------------
 
 
@@ -538,6 +560,14 @@ def main() -> int:
             "resident": session_for(RESIDENT_EMAIL),
         }
         case = pick_case(CASEWORKER_EMAIL)
+        # Earlier runs' submissions are new requests: bring the summaries up to date
+        # as the periodic refresh job would, before comparing them with live figures.
+        from dashboards.refresh import refresh
+
+        refreshed = refresh()
+        facts["incremental dashboard refresh before comparing"] = (
+            f"{refreshed.seconds * 1000:.0f} ms ({refreshed.cells} cells)"
+        )
         say("in-process: dashboard figures from summaries vs computed live")
         from dashboard_bench import summary_vs_live
 
@@ -630,8 +660,7 @@ def main() -> int:
         bare_mb = bare_worker_memory(env, folder, 200)
 
         say("in-process: SQL queries per page")
-        prepare_queries = make_drafts(RESIDENT_EMAIL, 2)
-        pages["submit"].extra_drafts = prepare_queries  # type: ignore[attr-defined]
+        pages["submit"].spare_drafts = make_drafts(RESIDENT_EMAIL, 2)
         count_queries(ordered, sessions)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -668,7 +697,7 @@ def main() -> int:
     )
     print(body)
     if args.write:
-        section = f"## make bench\n\n### Run of {date}{' (quick smoke run)' if args.quick else ''}\n\n{body}\n"
+        section = f"## make bench\n\n{ABOUT}\n\n### Run of {date}{' (quick smoke run)' if args.quick else ''}\n\n{body}\n"
         write_section(args.write, section)
         say(f"wrote the section into {args.write}")
     return 0
