@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -221,6 +221,7 @@ class Page:
     expect: int = 200
     drafts: bool = False  # path has {draft}: a new draft per request
     spare_drafts: list[str] = field(default_factory=list)  # for counting queries
+    pool: list[str] = field(default_factory=list)  # unused drafts (parent only)
     queries: int | None = None
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
@@ -228,29 +229,28 @@ class Page:
     exhausted: bool = False
 
 
-_drafts: Any = None
+DRAFTS_PER_SECOND = 150  # per client: far more than one worker can submit
 
 
-def _client_init(drafts: Any) -> None:
-    global _drafts
-    _drafts = drafts
+def _client_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends its clients so
 
 
-def _client(port: int, page: Page, seconds: float) -> tuple[list[float], int, bool]:
+def _client(
+    port: int, page: Page, seconds: float, drafts: list[str]
+) -> tuple[list[float], int, bool]:
     """One client in a closed loop for `seconds`: (latencies of good answers,
-    errors, ran out of drafts)."""
+    errors, ran out of drafts). A submission page uses one of `drafts` per request."""
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         path = page.path
         if page.drafts:
-            try:
-                path = path.format(draft=_drafts.get_nowait())
-            except Exception:
+            if not drafts:
                 return latencies, errors, True
+            path = path.format(draft=drafts.pop())
         answer = request(port, page.method, path, cookies=page.cookies, form=page.form)
         if answer.status == page.expect:
             latencies.append(answer.seconds)
@@ -268,13 +268,23 @@ def measure(
     clients: int,
     label: str = "round",
 ) -> None:
+    per = int(seconds * DRAFTS_PER_SECOND)
     for number in range(1, rounds + 1):
         say(
             f"{label} {number}/{rounds}: {len(pages)} pages × {seconds:g} s, {clients} clients"
         )
         for page in pages:
             started = time.perf_counter()
-            results = pool.starmap(_client, [(port, page, seconds)] * clients)
+            chunks = [
+                [page.pool.pop() for _ in range(min(per, len(page.pool)))]
+                if page.drafts
+                else []
+                for _ in range(clients)
+            ]
+            spec = replace(page, latencies=[], pool=[], spare_drafts=[])
+            results = pool.starmap(
+                _client, [(port, spec, seconds, chunk) for chunk in chunks]
+            )
             page.seconds += time.perf_counter() - started
             for latencies, errors, exhausted in results:
                 page.latencies += latencies
@@ -574,7 +584,8 @@ def main() -> int:
         live_lines, live = summary_vs_live(User.objects.get(email=ALDERMAN_EMAIL), runs)
         # Enough drafts for every submission the clients could make.
         drafts = make_drafts(
-            RESIDENT_EMAIL, int(rounds * seconds * args.clients * 150) + 10
+            RESIDENT_EMAIL,
+            int((rounds * seconds + 1) * args.clients * DRAFTS_PER_SECOND) + 1,
         )
         connection.close()
 
@@ -636,21 +647,14 @@ def main() -> int:
                 ),
             }
             ordered = list(pages.values())
-            queue: Any = multiprocessing.get_context("fork").Queue()
-            for draft in drafts[:-1]:
-                queue.put(draft)
-            time.sleep(0.5)
+            pages["submit"].pool = drafts[:-1]
             facts["load before measuring (uptime)"] = uptime()
             with multiprocessing.get_context("fork").Pool(
-                args.clients, initializer=_client_init, initargs=(queue,)
+                args.clients, initializer=_client_init
             ) as pool:
                 say("warm-up: 1 s per page")
-                warm = [
-                    Page(
-                        p.name, p.path, p.cookies, p.method, p.form, p.expect, p.drafts
-                    )
-                    for p in ordered
-                ]
+                # Fresh figures, the same drafts (the warm-up uses some of them).
+                warm = [replace(p, latencies=[], pool=p.pool) for p in ordered]
                 measure(pool, port, warm, 1, 1.0, args.clients, "warm-up")
                 started = time.monotonic()
                 measure(pool, port, ordered, rounds, seconds, args.clients)
