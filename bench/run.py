@@ -407,13 +407,13 @@ def targets_table(
         ratio = rate(page) / rate(one_query) if rate(one_query) else 0.0
         queries_ok = page.queries is not None and page.queries <= 6
         rows.append(
-            f"| {page.name} vs one-query view (req/s) | {ratio:.2f}× with "
+            f"| {page.name} vs one-query view (req/s) | {ratio:.3f}× with "
             f"{page.queries} queries | ≥ 0.25× with ≤ 6 queries | "
             f"{verdict(ratio >= 0.25 and queries_ok)} |"
         )
     ratio = rate(submit) / rate(one_insert) if rate(one_insert) else 0.0
     rows.append(
-        f"| {submit.name} vs one-insert view (req/s) | {ratio:.2f}× | ≥ 0.5× | "
+        f"| {submit.name} vs one-insert view (req/s) | {ratio:.3f}× | ≥ 0.5× | "
         f"{verdict(ratio >= 0.5)} |"
     )
     summary, computed, equal = live["whole municipality, 12 months"]
