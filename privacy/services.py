@@ -20,6 +20,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from accounts.models import User
+from casework.models import Household, PlanAction, PlanGoal
 from citizens import uploads
 from citizens.models import (
     Attachment,
@@ -147,6 +148,21 @@ def _blank_case_text(ids: list[int]) -> int:
     return blanked
 
 
+def _blank_household_plans(ids: list[int]) -> int:
+    """Erase the plan of every household of these requests once all its members are
+    anonymised: the plan speaks of the whole household, so it stays while any member's
+    case is still kept."""
+    households = Household.objects.filter(memberships__help_request_id__in=ids).exclude(
+        memberships__help_request__anonymisation__isnull=True
+    )
+    blanked = PlanAction.objects.filter(goal__household__in=households).update(
+        **dict.fromkeys(_text_fields(PlanAction), "")
+    )
+    return blanked + PlanGoal.objects.filter(household__in=households).update(
+        **dict.fromkeys(_text_fields(PlanGoal), "")
+    )
+
+
 def _delete_attachments(attachments: models.QuerySet[Attachment]) -> int:
     names = list(attachments.values_list("storage_name", flat=True))
     count, _ = attachments.delete()
@@ -190,6 +206,7 @@ def _anonymise(ids: list[int], rule: str, now: datetime) -> Counter[str]:
     Anonymisation.objects.bulk_create(
         [Anonymisation(help_request_id=pk, rule=rule, at=now) for pk in ids]
     )
+    counts[RecordKind.CASE_TEXT] += _blank_household_plans(ids)
     return counts
 
 

@@ -9,7 +9,16 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from casework.models import ContactKind, ContactMoment, Referral, Triage
+from casework.models import (
+    ContactKind,
+    ContactMoment,
+    Household,
+    HouseholdMembership,
+    PlanAction,
+    PlanGoal,
+    Referral,
+    Triage,
+)
 from citizens import uploads
 from citizens.models import (
     Attachment,
@@ -72,6 +81,17 @@ def plant(
         has_people_around=3,
         situation_improved=3,
         comment=f"{marker} commentaar",
+    )
+    household = Household.objects.create(municipality=place.municipality)
+    HouseholdMembership.objects.create(household=household, help_request=help_request)
+    goal = PlanGoal.objects.create(
+        household=household, domain="finances", description=f"{marker} doel"
+    )
+    PlanAction.objects.create(
+        goal=goal,
+        description=f"{marker} actie",
+        owner="resident",
+        due=closed_at.date(),
     )
     draft = HelpRequestDraft.objects.create(
         answers=complete_answers({"situation": {"story": f"{marker} concept"}}),

@@ -16,6 +16,7 @@ from freezegun import freeze_time
 from pytest_django.fixtures import Settings
 
 from accounts.models import User
+from casework.models import PlanGoal
 from citizens.models import FileAccess, HelpRequest, HelpRequestDraft, Status
 from citizens.tests.factories import HelpRequestDraftFactory
 from privacy import services
@@ -81,6 +82,8 @@ def test_closed_cases_vanish_on_and_after_their_retention_moment(
         "casework_contactmoment",
         "casework_referral",
         "citizens_followupanswer",
+        "casework_plangoal",
+        "casework_planaction",
     }
     assert files_containing(marker)
 
@@ -89,7 +92,7 @@ def test_closed_cases_vanish_on_and_after_their_retention_moment(
 
     help_request.refresh_from_db()
     if offset_days < 0:
-        assert len(_everywhere(marker)["tables"]) == 8
+        assert len(_everywhere(marker)["tables"]) == 10
         assert files_containing(marker)
         assert help_request.story.startswith(marker)
         assert not Anonymisation.objects.exists()
@@ -108,6 +111,35 @@ def test_a_case_under_two_laws_keeps_the_longer_period(den_helder: Place) -> Non
         den_helder, "MARKERTWOX", closed_at=CLOSED_AT, domains=["wmo", "youth"]
     )
     assert services.rule_for(help_request) == Rule.YOUTH
+
+
+def test_a_household_plan_stays_while_another_members_case_is_kept(
+    den_helder: Place,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    gone = plant(den_helder, "MARKERHHGONEX", closed_at=CLOSED_AT, domains=None)
+    kept = plant(
+        den_helder,
+        "MARKERHHKEPTX",
+        closed_at=CLOSED_AT + dt.timedelta(days=30),
+        domains=None,
+    )
+    household = gone.household_link.household
+    own_household = kept.household_link.household
+    kept.household_link.household = household
+    kept.household_link.save()
+    PlanGoal.objects.filter(household=own_household).update(household=household)
+    moment = CLOSED_AT + dt.timedelta(days=settings.PRIVACY_RETENTION_DAYS[Rule.OTHER])
+
+    with freeze_time(moment):
+        _purge(django_capture_on_commit_callbacks)
+    assert "casework_plangoal" in tables_containing("MARKERHHGONEX")
+    assert "citizens_helprequest" not in tables_containing("MARKERHHGONEX")
+
+    with freeze_time(moment + dt.timedelta(days=30)):
+        _purge(django_capture_on_commit_callbacks)
+    for marker in ("MARKERHHGONEX", "MARKERHHKEPTX"):
+        assert _everywhere(marker) == {"tables": {}, "files": [], "redis": []}
 
 
 def test_dry_run_counts_and_changes_nothing(
@@ -154,13 +186,13 @@ def test_a_legal_hold_stops_the_purge_until_it_is_lifted_or_ends(
     )
     with freeze_time(due):
         _purge(django_capture_on_commit_callbacks)
-    assert len(tables_containing("MARKERHOLDX")) == 8
+    assert len(tables_containing("MARKERHOLDX")) == 10
     assert files_containing("MARKERHOLDX")
 
     # The hold ends on its date; the day after, the purge takes the case.
     with freeze_time(due + dt.timedelta(days=30)):
         _purge(django_capture_on_commit_callbacks)
-    assert len(tables_containing("MARKERHOLDX")) == 8
+    assert len(tables_containing("MARKERHOLDX")) == 10
     with freeze_time(due + dt.timedelta(days=31)):
         _purge(django_capture_on_commit_callbacks)
     assert tables_containing("MARKERHOLDX") == {}
