@@ -21,6 +21,7 @@ class Rule(models.TextChoices):
     OTHER = "other", _("Closed other help request")
     DRAFT = "draft", _("Unfinished draft")
     ACCESS_LOG = "access_log", _("Access log entry")
+    RESIDENT_ACCOUNT = "resident_account", _("Resident account without requests")
 
 
 class RecordKind(models.TextChoices):
@@ -30,6 +31,7 @@ class RecordKind(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CASE_TEXT = "case_text", _("Case record (text erased)")
     ACCESS_LOG = "access_log", _("Access log entry")
+    ACCOUNT = "account", _("Resident account (anonymised)")
 
 
 class PurgeRun(models.Model):

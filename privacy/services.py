@@ -16,10 +16,10 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models.functions import Substr
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from casework.models import Household, PlanAction, PlanGoal
 from citizens import uploads
 from citizens.models import (
@@ -247,6 +247,44 @@ def _delete_accesses(accesses: models.QuerySet[FileAccess]) -> int:
     return deleted
 
 
+ANONYMOUS_EMAIL_DOMAIN = "removed.invalid"
+
+
+def _expired_resident_accounts(now: datetime) -> models.QuerySet[User]:
+    """Residents' accounts with no request left (each was anonymised under its own
+    rule, which unlinks the account; a held or kept case keeps its account) and no
+    login for the period, counted from joining when they never logged in."""
+    return (
+        User.objects.filter(role=Role.RESIDENT)
+        .exclude(email__endswith=f"@{ANONYMOUS_EMAIL_DOMAIN}")
+        .alias(last_seen=Coalesce("last_login", "date_joined"))
+        .filter(last_seen__lte=now - retention(Rule.RESIDENT_ACCOUNT))
+        .exclude(help_requests__isnull=False)
+        .exclude(help_requests_filed__isnull=False)
+        .exclude(help_request_drafts__isnull=False)
+    )
+
+
+def _anonymise_accounts(ids: list[int]) -> int:
+    """Call inside a transaction. The row is kept (the municipality and the history
+    rows it signed stay countable); everything that names the person goes."""
+    users = list(
+        User.objects.filter(pk__in=ids)
+        .exclude(email__endswith=f"@{ANONYMOUS_EMAIL_DOMAIN}")
+        .select_for_update(skip_locked=True)
+    )
+    for user in users:
+        user.email = f"{user.public_id}@{ANONYMOUS_EMAIL_DOMAIN}"
+        user.full_name = ""
+        user.is_active = False
+        user.last_login = None
+        user.set_unusable_password()
+    User.objects.bulk_update(
+        users, ["email", "full_name", "is_active", "last_login", "password"]
+    )
+    return len(users)
+
+
 def purge_personal_data(
     *, now: datetime | None = None, dry_run: bool = False
 ) -> PurgeResult:
@@ -291,6 +329,18 @@ def purge_personal_data(
     if not dry_run:
         with transaction.atomic():
             _delete_accesses(_expired_accesses(now))
+
+    accounts = _expired_resident_accounts(now)
+    per_municipality_accounts: dict[int | None, list[int]] = defaultdict(list)
+    for pk, municipality_id in accounts.values_list("pk", "municipality_id"):
+        per_municipality_accounts[municipality_id].append(pk)
+    for municipality_id, account_ids in per_municipality_accounts.items():
+        key = (municipality_id, Rule.RESIDENT_ACCOUNT, RecordKind.ACCOUNT)
+        if dry_run:
+            result.counts[key] += len(account_ids)
+        else:
+            with transaction.atomic():
+                result.counts[key] += _anonymise_accounts(account_ids)
 
     if run is not None:
         DeletionRecord.objects.bulk_create(
