@@ -1,21 +1,43 @@
 """Lists, searches, exports and dashboards show nothing of another municipality or
 another resident: unique markers are planted in the free-text and name fields of
-Lelystad's objects and of a second Den Helder resident's request, then every
-parameterless GET route of the policy table is fetched as each Den Helder role, with
-and without the marker as search term. New routes join automatically."""
+Lelystad's objects (requests, messages, plans, organisations, services, pilots and
+participants, ideas, volunteers and matches, staff accounts, access-log reasons, legal
+holds, saved filters) and of a second Den Helder resident's request, volunteer row,
+pilot participation and draft, then every parameterless GET route of the policy table
+is fetched as each Den Helder role, with and without the marker as search term. New
+routes join automatically. The routes with parameters, the report files and the
+e-mails are swept in `test_planted_markers_*.py` with the same planting."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
+import zlib
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from accounts.models import User
+from accounts.tests.factories import UserFactory
 from casework.models import SavedFilter
-from citizens.tests.factories import HelpRequestFactory, MessageFactory
-from networks.tests.factories import OrganisationFactory, ServiceFactory
-from pilots.tests.factories import IdeaFactory, PilotFactory
+from citizens.models import AccessPurpose, FileAccess, HelpRequestDraft
+from citizens.tests.factories import (
+    HelpRequestFactory,
+    MessageFactory,
+    complete_answers,
+)
+from networks.models import KeyContact, Match, MatchChange, MatchStatus, Need
+from networks.tests.factories import (
+    OrganisationFactory,
+    ServiceFactory,
+    VolunteerFactory,
+)
+from pilots.models import Goal, Phase
+from pilots.tests.factories import IdeaFactory, ParticipantFactory, PilotFactory
+from privacy.models import LegalHold
 from privacy.tests.helpers import plant
 from tests.fixtures.personas import Place, client_for
 from tests.test_access_policy import POLICY, ROLES
@@ -40,6 +62,14 @@ def _parameterless_routes() -> list[str]:
 
 
 ROUTES = _parameterless_routes()
+
+
+def plant_markers(
+    everyone: dict[str, User], den_helder: Place, lelystad: Place
+) -> None:
+    """Everything the sweeps look for: Lelystad's objects and the other resident's."""
+    _plant_in_other_municipality(lelystad, everyone["lelystad_caseworker"])
+    _plant_for_other_resident(den_helder, everyone["other_resident"])
 
 
 def _plant_in_other_municipality(lelystad: Place, lelystad_caseworker: User) -> None:
@@ -78,6 +108,63 @@ def _plant_in_other_municipality(lelystad: Place, lelystad_caseworker: User) -> 
     SavedFilter.objects.create(
         user=lelystad_caseworker, name=f"{marker} filter", query=f"q={marker}"
     )
+    colleague = UserFactory(
+        caseworker=True,
+        team=lelystad.team,
+        full_name=f"{marker} Medewerker",
+        email="zqxlelystadmarker@example.test",
+    )
+    FileAccess.objects.create(
+        help_request=open_request,
+        user=colleague,
+        role=colleague.role,
+        purpose=AccessPurpose.OUTSIDE_CASELOAD,
+        reason=f"{marker} reden",
+    )
+    LegalHold.objects.create(
+        help_request=closed,
+        reason=f"{marker} bewaarreden",
+        until=timezone.localdate() + dt.timedelta(days=30),
+        set_by=colleague,
+    )
+    KeyContact.objects.create(
+        neighbourhood=lelystad.neighbourhood,
+        name=f"{marker} Sleutelfiguur",
+        role=f"{marker} rol",
+    )
+    volunteer = VolunteerFactory(
+        user=UserFactory(
+            municipality=lelystad.municipality, full_name=f"{marker} Vrijwilliger"
+        ),
+        neighbourhood=lelystad.neighbourhood,
+        about=f"{marker} over mij",
+    )
+    match = Match.objects.create(
+        help_request=open_request,
+        volunteer=volunteer,
+        task=f"{marker} taak",
+        need=Need.SHOPPING,
+        first_name=marker.split()[0],
+        status=MatchStatus.ACCEPTED,
+        appointment_at=timezone.now() + dt.timedelta(days=1),
+    )
+    MatchChange.objects.create(
+        match=match, to_status=MatchStatus.ACCEPTED, note=f"{marker} afspraak"
+    )
+    pilot = PilotFactory(
+        municipality=lelystad.municipality,
+        title=f"{marker} Lopende pilot",
+        phase=Phase.RUNNING,
+    )
+    pilot.neighbourhoods.add(lelystad.neighbourhood)
+    Goal.objects.create(
+        pilot=pilot,
+        description=f"{marker} doel",
+        indicator=f"{marker} indicator",
+        baseline=0,
+        target=1,
+    )
+    ParticipantFactory(pilot=pilot, name=f"{marker} Deelnemer")
 
 
 def _plant_for_other_resident(den_helder: Place, other_resident: User) -> None:
@@ -90,20 +177,70 @@ def _plant_for_other_resident(den_helder: Place, other_resident: User) -> None:
     )
     help_request.refresh_search_document()
     MessageFactory(help_request=help_request, body=f"{RESIDENT_MARKER} bericht")
+    VolunteerFactory(
+        user=other_resident,
+        neighbourhood=den_helder.neighbourhood,
+        about=f"{RESIDENT_MARKER} over mij",
+        phone="06 99999999",
+    )
+    pilot = PilotFactory(municipality=den_helder.municipality, phase=Phase.RUNNING)
+    ParticipantFactory(
+        pilot=pilot,
+        resident=other_resident,
+        help_request=help_request,
+        name=f"{RESIDENT_MARKER} Deelnemer",
+    )
+    HelpRequestDraft.objects.create(
+        owner=other_resident,
+        answers=complete_answers(
+            {"situation": {"story": f"{RESIDENT_MARKER} concept"}}
+        ),
+    )
 
 
-def _leaks(client, role: str, name: str, markers: tuple[str, ...]) -> list[str]:  # type: ignore[no-untyped-def]
-    path = reverse(name)
+def markers_for(role: str) -> tuple[str, ...]:
+    """What `role` (a Den Helder persona, or "anonymous") must never see."""
+    if role in ("resident", "anonymous"):
+        return (MUNICIPALITY_MARKER, RESIDENT_MARKER)
+    return (MUNICIPALITY_MARKER,)
+
+
+def text_of(body: bytes) -> bytes:
+    """The searchable text of a response: an XLSX (or any zip) unpacked, a PDF's
+    compressed streams inflated, anything else as it is."""
+    if body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return b"\n".join(archive.read(name) for name in archive.namelist())
+    if body.startswith(b"%PDF"):
+        parts = [body]
+        for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S):
+            try:
+                parts.append(zlib.decompress(stream))
+            except zlib.error:
+                continue
+        return b"\n".join(parts)
+    return body
+
+
+def leaks_at(  # type: ignore[no-untyped-def]
+    client, role: str, path: str, markers: tuple[str, ...]
+) -> list[str]:
+    """GET `path` plainly and with the search word under every usual parameter name;
+    the markers found in any answer (HTML, CSV, JSON, XLSX, PDF)."""
     queries = [{}] + [{key: SEARCH_WORD} for key in SEARCH_PARAMETERS]
     found = []
     for query in queries:
         response = client.get(path, query)
         assert response.status_code < 500, f"{role} {path} {query}"
-        body = b"".join(response) if response.streaming else response.content
+        body = text_of(b"".join(response) if response.streaming else response.content)
         for marker in markers:
             if marker.split()[0].encode() in body:
                 found.append(f"{role} GET {path} {query}: {marker}")
     return found
+
+
+def _leaks(client, role: str, name: str, markers: tuple[str, ...]) -> list[str]:  # type: ignore[no-untyped-def]
+    return leaks_at(client, role, reverse(name), markers)
 
 
 @pytest.mark.parametrize("name", ROUTES)
@@ -113,14 +250,10 @@ def test_no_route_shows_another_municipalitys_or_residents_marker(
     den_helder: Place,
     lelystad: Place,
 ) -> None:
-    _plant_in_other_municipality(lelystad, everyone["lelystad_caseworker"])
-    _plant_for_other_resident(den_helder, everyone["other_resident"])
+    plant_markers(everyone, den_helder, lelystad)
     leaks = []
     for role in ROLES:
-        markers = (MUNICIPALITY_MARKER,)
-        if role == "resident":
-            markers += (RESIDENT_MARKER,)
-        leaks += _leaks(client_for(everyone[role]), role, name, markers)
+        leaks += _leaks(client_for(everyone[role]), role, name, markers_for(role))
     assert leaks == []
 
 
