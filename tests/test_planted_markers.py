@@ -29,6 +29,7 @@ from citizens.tests.factories import (
     MessageFactory,
     complete_answers,
 )
+from dashboards.models import ResearchExport
 from networks.models import KeyContact, Match, MatchChange, MatchStatus, Need
 from networks.tests.factories import (
     OrganisationFactory,
@@ -126,6 +127,13 @@ def _plant_in_other_municipality(lelystad: Place, lelystad_caseworker: User) -> 
         reason=f"{marker} bewaarreden",
         until=timezone.localdate() + dt.timedelta(days=30),
         set_by=colleague,
+    )
+    ResearchExport.objects.create(
+        user=colleague,
+        municipality=lelystad.municipality,
+        purpose=f"{marker} onderzoeksdoel",
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 6, 1),
     )
     KeyContact.objects.create(
         neighbourhood=lelystad.neighbourhood,
