@@ -30,6 +30,16 @@ from citizens.models import (
     Message,
     Status,
 )
+from networks.models import (
+    OPEN_MATCH_STATUSES,
+    Match,
+    MatchChange,
+    MatchStatus,
+    Volunteer,
+    VolunteerStatus,
+)
+from notifications.models import Delivery
+from notifications.registry import REGISTRY
 from privacy.models import (
     Anonymisation,
     DeletionRecord,
@@ -131,21 +141,61 @@ def _text_fields(model: type[models.Model]) -> list[str]:
     ]
 
 
-def _blank_case_text(ids: list[int]) -> int:
+# How far the walk goes from a request: the rows hanging off it, and the rows hanging
+# off those (a match's history, a pilot participation's measurements).
+RELATION_DEPTH = 2
+
+
+def _blank_case_text(ids: list[int]) -> tuple[int, dict[type[models.Model], list]]:
     """Erase the free text of every row hanging off these requests (contact moments,
-    referrals, status notes, follow-up comments...), found through the relations, so
-    that a model added later is covered too."""
+    referrals, status notes, follow-up comments, matches...) and off those rows
+    (match history...), found through the relations, so that a model added later is
+    covered too. Returns the count and the rows reached per model."""
     blanked = 0
-    for relation in HelpRequest._meta.related_objects:
-        model = relation.related_model
-        if model in KEEP_RELATED or relation.many_to_many:
-            continue
-        fields = _text_fields(model)
-        if fields:
-            blanked += model.objects.filter(
-                **{f"{relation.field.name}__in": ids}
-            ).update(**dict.fromkeys(fields, ""))
-    return blanked
+    reached: dict[type[models.Model], list] = {HelpRequest: list(ids)}
+    level: list[tuple[type[models.Model], list]] = [(HelpRequest, list(ids))]
+    for _depth in range(RELATION_DEPTH):
+        following = []
+        for parent, parent_ids in level:
+            for relation in parent._meta.related_objects:
+                model = relation.related_model
+                if (
+                    model in KEEP_RELATED
+                    or model is HelpRequest
+                    or relation.many_to_many
+                ):
+                    continue
+                pks = list(
+                    model._default_manager.filter(
+                        **{f"{relation.field.name}__in": parent_ids}
+                    ).values_list("pk", flat=True)
+                )
+                if not pks:
+                    continue
+                fields = _text_fields(model)
+                if fields:
+                    blanked += model._default_manager.filter(pk__in=pks).update(
+                        **dict.fromkeys(fields, "")
+                    )
+                reached.setdefault(model, []).extend(pks)
+                following.append((model, pks))
+        level = following
+    return blanked, reached
+
+
+def _delete_reminders(reached: dict[type[models.Model], list]) -> int:
+    """Reminders (deliveries, with their notification and e-mail rows) about these
+    objects: their params copy names (a volunteer's reminder holds the resident's
+    first name) and an address without account."""
+    wanted = models.Q()
+    for kind in REGISTRY.values():
+        pks = reached.get(kind.model) if kind.model is not None else None
+        if pks:
+            wanted |= models.Q(kind=kind.key, object_id__in=[str(pk) for pk in pks])
+    if not wanted:
+        return 0
+    _count, per_model = Delivery.objects.filter(wanted).delete()
+    return sum(per_model.values())
 
 
 def _blank_household_plans(ids: list[int]) -> int:
@@ -186,6 +236,7 @@ def _anonymise(ids: list[int], rule: str, now: datetime) -> Counter[str]:
     if not ids:
         return counts
     drafts = HelpRequestDraft.objects.filter(submitted_request_id__in=ids)
+    draft_ids = list(drafts.values_list("pk", flat=True))
     counts[RecordKind.ATTACHMENT] += _delete_attachments(
         Attachment.objects.filter(
             models.Q(help_request_id__in=ids) | models.Q(draft__in=drafts)
@@ -197,7 +248,10 @@ def _anonymise(ids: list[int], rule: str, now: datetime) -> Counter[str]:
         .get(Message._meta.label, 0)
     )
     counts[RecordKind.DRAFT] += drafts.delete()[1].get(HelpRequestDraft._meta.label, 0)
-    counts[RecordKind.CASE_TEXT] += _blank_case_text(ids)
+    blanked, reached = _blank_case_text(ids)
+    counts[RecordKind.CASE_TEXT] += blanked
+    reached[HelpRequestDraft] = draft_ids
+    counts[RecordKind.CASE_TEXT] += _delete_reminders(reached)
     requests = HelpRequest.objects.filter(pk__in=ids)
     counts[RecordKind.HELP_REQUEST] += requests.update(
         postcode=Substr("postcode", 1, 4), **BLANKED_FIELDS
@@ -265,6 +319,61 @@ def _expired_resident_accounts(now: datetime) -> models.QuerySet[User]:
     )
 
 
+def _stop_volunteering(user_ids: list[int]) -> None:
+    """A volunteer's row goes with the account: stopped, their open matches ended
+    (with a history row), the phone, the text about them and the screening note
+    erased. The row stays: its matches belong to the cases of the residents helped."""
+    now = timezone.now()
+    volunteers = Volunteer.objects.filter(user_id__in=user_ids)
+    open_matches = list(
+        Match.objects.filter(volunteer__in=volunteers, status__in=OPEN_MATCH_STATUSES)
+        .select_for_update()
+        .only("pk", "status")
+    )
+    MatchChange.objects.bulk_create(
+        [
+            MatchChange(
+                match=match, from_status=match.status, to_status=MatchStatus.STOPPED
+            )
+            for match in open_matches
+        ]
+    )
+    Match.objects.filter(pk__in=[m.pk for m in open_matches]).update(
+        status=MatchStatus.STOPPED, status_changed_at=now
+    )
+    volunteers.exclude(status=VolunteerStatus.STOPPED).update(
+        status=VolunteerStatus.STOPPED, status_changed_at=now
+    )
+    volunteers.update(**dict.fromkeys(_text_fields(Volunteer), ""))
+
+
+def _orphan_households() -> models.QuerySet[Household]:
+    """Households none of whose requests exist any more (deleted requests take their
+    membership along): nobody can reach their plan, and no case keeps it."""
+    return Household.objects.filter(memberships__isnull=True)
+
+
+def _plan_rows_per_municipality(
+    households: models.QuerySet[Household],
+) -> dict[int, int]:
+    rows: Counter[int] = Counter()
+    for municipality_id, count in (
+        PlanGoal.objects.filter(household__in=households)
+        .values_list("household__municipality_id")
+        .annotate(n=models.Count("pk"))
+        .order_by()
+    ):
+        rows[municipality_id] += count
+    for municipality_id, count in (
+        PlanAction.objects.filter(goal__household__in=households)
+        .values_list("goal__household__municipality_id")
+        .annotate(n=models.Count("pk"))
+        .order_by()
+    ):
+        rows[municipality_id] += count
+    return rows
+
+
 def _anonymise_accounts(ids: list[int]) -> int:
     """Call inside a transaction. The row is kept (the municipality and the history
     rows it signed stay countable); everything that names the person goes."""
@@ -273,6 +382,7 @@ def _anonymise_accounts(ids: list[int]) -> int:
         .exclude(email__endswith=f"@{ANONYMOUS_EMAIL_DOMAIN}")
         .select_for_update(skip_locked=True)
     )
+    _stop_volunteering([user.pk for user in users])
     for user in users:
         user.email = f"{user.public_id}@{ANONYMOUS_EMAIL_DOMAIN}"
         user.full_name = ""
@@ -313,6 +423,9 @@ def purge_personal_data(
         with transaction.atomic():
             draft_ids = list(drafts.select_for_update().values_list("pk", flat=True))
             _delete_attachments(Attachment.objects.filter(draft_id__in=draft_ids))
+            reminders = _delete_reminders({HelpRequestDraft: draft_ids})
+            if reminders:
+                result.counts[(None, Rule.DRAFT, RecordKind.CASE_TEXT)] += reminders
             deleted = HelpRequestDraft.objects.filter(pk__in=draft_ids).delete()[1]
             result.counts[(None, Rule.DRAFT, RecordKind.DRAFT)] += deleted.get(
                 HelpRequestDraft._meta.label, 0
@@ -341,6 +454,14 @@ def purge_personal_data(
         else:
             with transaction.atomic():
                 result.counts[key] += _anonymise_accounts(account_ids)
+
+    # Counted under "other": an orphaned plan has no statutory file left to follow.
+    with transaction.atomic():
+        orphans = _orphan_households()
+        for municipality_id, count in _plan_rows_per_municipality(orphans).items():
+            result.counts[(municipality_id, Rule.OTHER, RecordKind.CASE_TEXT)] += count
+        if not dry_run:
+            orphans.delete()
 
     if run is not None:
         DeletionRecord.objects.bulk_create(
