@@ -23,8 +23,8 @@ class PilotRow:
     goals: list[tuple[str, str, str, str, str]]
 
 
-def summaries_of(municipality_id: int) -> list[PilotSummary]:
-    return list(PilotSummary.objects.filter(municipality_id=municipality_id))
+def summaries_of(municipality_ids: tuple[int, ...]) -> list[PilotSummary]:
+    return list(PilotSummary.objects.filter(municipality_id__in=municipality_ids))
 
 
 def pilot_choices(pilots: list[PilotSummary]) -> list[tuple[int, str]]:

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from dashboards.figures import Scope
 from dashboards.models import Report, ReportStatus, Section
 from dashboards.pilots import summaries_of
 from dashboards.tables import LEGEND, Chart
+from municipalities.models import Municipality
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ def build(report_id: int) -> None:
     if not claimed:
         return
     report = (
-        Report.objects.select_related("municipality", "owner")
+        Report.objects.select_related("municipality", "region", "owner")
         .filter(pk=report_id)
         .first()
     )
@@ -77,28 +79,43 @@ def build(report_id: int) -> None:
         raise
 
 
+def scope_of(report: Report) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The municipalities the report shows, and those suppressed together (the
+    owner's region for a regional manager): what the owner may still see now."""
+    visible = Municipality.objects.visible_to(report.owner).order_by("name")
+    region = tuple(visible.values_list("pk", flat=True))
+    if report.region_id:
+        shown = tuple(
+            visible.filter(region_id=report.region_id).values_list("pk", flat=True)
+        )
+    else:
+        shown = tuple(m for m in region if m == report.municipality_id)
+    if not shown:
+        raise PermissionDenied("The owner may no longer see this report's scope.")
+    return shown, region
+
+
 def _write(report: Report) -> None:
-    areas = areas_of(report.municipality_id)
+    shown, region = scope_of(report)
+    areas = areas_of(region)
     scope = Scope(
-        municipality_id=report.municipality_id,
+        municipality_ids=shown,
         start=report.start,
         end=report.end,
         neighbourhood_ids=tuple(report.neighbourhood_ids) or None,
     )
-    pilots = (
-        summaries_of(report.municipality_id)
-        if Section.PILOTS in report.sections
-        else []
-    )
+    pilots = summaries_of(shown) if Section.PILOTS in report.sections else []
     if report.pilot_ids:
         pilots = [p for p in pilots if p.pilot_id in report.pilot_ids]
-    board = build_board(scope, areas, pilots)
+    board = build_board(scope, areas, pilots, region_ids=region)
     _progress(report.pk, 20)
     folder = report_path("")
     folder.mkdir(parents=True, exist_ok=True)
     stem = secrets.token_hex(16)
     title = _("Buurtkracht report %(municipality)s, %(start)s to %(end)s") % {
-        "municipality": report.municipality.name,
+        "municipality": report.region.name
+        if report.region
+        else report.municipality.name,
         "start": f"{report.start:%Y-%m}",
         "end": f"{report.end:%Y-%m}",
     }
