@@ -50,6 +50,7 @@ ROLE_NAVIGATION: dict[str, list[tuple[Promise, str]]] = {
     Role.REGIONAL_MANAGER: [
         (_("Regional overview"), "dashboards:home"),
         (_("Reports"), "dashboards:reports"),
+        (_("Shared library"), "pilots:library"),
     ],
     Role.FUNCTIONAL_ADMIN: [
         (_("Administration"), "accounts:admin_home"),

@@ -1,8 +1,10 @@
 """Lists, searches, exports and dashboards show nothing of another municipality or
 another resident: unique markers are planted in the free-text and name fields of
-Lelystad's objects and of a second Den Helder resident's request, then every
-parameterless GET route of the policy table is fetched as each Den Helder role, with
-and without the marker as search term. New routes join automatically."""
+Lelystad's objects, of a second Den Helder resident's request and of a request in
+Hollands Kroon (in the regional manager's region: its figures are shown, never its
+requests), then every parameterless GET route of the policy table is fetched as each
+Den Helder role, with and without the marker as search term. New routes join
+automatically."""
 
 from __future__ import annotations
 
@@ -25,6 +27,9 @@ from tests.test_access_policy import POLICY, ROLES
 SEARCH_WORD = "zqxzoekwoord"
 MUNICIPALITY_MARKER = f"ZQXLELYSTADMARKER {SEARCH_WORD}"
 RESIDENT_MARKER = f"ZQXOTHERRESIDENTMARKER {SEARCH_WORD}"
+# Personal data in the regional manager's region outside Den Helder: the regional
+# manager sees its figures, never a request, and nobody else sees anything of it.
+REGION_MARKER = f"ZQXREGIONPERSONMARKER {SEARCH_WORD}"
 SEARCH_PARAMETERS = ("q", "search", "query")
 
 
@@ -92,6 +97,17 @@ def _plant_for_other_resident(den_helder: Place, other_resident: User) -> None:
     MessageFactory(help_request=help_request, body=f"{RESIDENT_MARKER} bericht")
 
 
+def _plant_in_region(hollands_kroon: Place) -> None:
+    help_request = HelpRequestFactory(
+        neighbourhood=hollands_kroon.neighbourhood,
+        team=hollands_kroon.team,
+        story=f"{REGION_MARKER} verhaal",
+        subject_name=f"{REGION_MARKER} Naam",
+    )
+    help_request.refresh_search_document()
+    MessageFactory(help_request=help_request, body=f"{REGION_MARKER} bericht")
+
+
 def _leaks(client, role: str, name: str, markers: tuple[str, ...]) -> list[str]:  # type: ignore[no-untyped-def]
     path = reverse(name)
     queries = [{}] + [{key: SEARCH_WORD} for key in SEARCH_PARAMETERS]
@@ -112,12 +128,14 @@ def test_no_route_shows_another_municipalitys_or_residents_marker(
     everyone: dict[str, User],
     den_helder: Place,
     lelystad: Place,
+    hollands_kroon: Place,
 ) -> None:
     _plant_in_other_municipality(lelystad, everyone["lelystad_caseworker"])
     _plant_for_other_resident(den_helder, everyone["other_resident"])
+    _plant_in_region(hollands_kroon)
     leaks = []
     for role in ROLES:
-        markers = (MUNICIPALITY_MARKER,)
+        markers = (MUNICIPALITY_MARKER, REGION_MARKER)
         if role == "resident":
             markers += (RESIDENT_MARKER,)
         leaks += _leaks(client_for(everyone[role]), role, name, markers)
