@@ -8,7 +8,6 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -71,12 +70,22 @@ def build(report_id: int) -> None:
     try:
         with translation.override(report.owner.language):
             _write(report)
+    except ScopeGone:
+        log.warning("Report %s: its owner may no longer see it", report.public_id)
+        Report.objects.filter(pk=report_id).update(
+            status=ReportStatus.FAILED, finished_at=timezone.now()
+        )
     except Exception:
         log.exception("Report %s failed", report.public_id)
         Report.objects.filter(pk=report_id).update(
             status=ReportStatus.FAILED, finished_at=timezone.now()
         )
         raise
+
+
+class ScopeGone(Exception):
+    """The report's owner may no longer see what it covers (e.g. a municipality
+    left the region): the report fails without being built."""
 
 
 def scope_of(report: Report) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -91,7 +100,7 @@ def scope_of(report: Report) -> tuple[tuple[int, ...], tuple[int, ...]]:
     else:
         shown = tuple(m for m in region if m == report.municipality_id)
     if not shown:
-        raise PermissionDenied("The owner may no longer see this report's scope.")
+        raise ScopeGone
     return shown, region
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from citizens.models import Outcome, Status
-from citizens.tests.factories import AttachmentFactory, HelpRequestFactory
+from citizens.tests.factories import HelpRequestFactory
 from dashboards.refresh import refresh
 from municipalities.tests.factories import NeighbourhoodFactory
 from tests.fixtures.personas import Place, client_for

@@ -71,10 +71,14 @@ def _scopes(today: dt.date) -> list[Scope]:
         for pilot in Pilot.objects.filter(municipality=municipality):
             scopes.append(Scope((municipality.pk,), start, end, pilot=pilot.pk))
             scopes.append(
-                Scope((municipality.pk,), start, end, pilot=pilot.pk, domain=Domain.DEBT)
+                Scope(
+                    (municipality.pk,), start, end, pilot=pilot.pk, domain=Domain.DEBT
+                )
             )
         # A period in the past, ending before the newest data.
-        scopes.append(Scope((municipality.pk,), add_months(end, -8), add_months(end, -6)))
+        scopes.append(
+            Scope((municipality.pk,), add_months(end, -8), add_months(end, -6))
+        )
     # A region: the municipalities together, as a regional manager sees them.
     region = tuple(Municipality.objects.order_by("pk").values_list("pk", flat=True))
     assert len(region) > 1
