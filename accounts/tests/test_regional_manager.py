@@ -29,9 +29,7 @@ def test_a_regional_manager_without_a_region_is_refused_at_the_field(
     assert "region" in error.value.message_dict
 
 
-def test_only_regional_managers_have_a_region(
-    alderman: User, region: Region
-) -> None:
+def test_only_regional_managers_have_a_region(alderman: User, region: Region) -> None:
     alderman.region = region
 
     with pytest.raises(ValidationError) as error:
@@ -83,9 +81,7 @@ def test_a_regional_manager_sees_the_municipalities_of_the_region_only(
         den_helder.municipality,
         hollands_kroon.municipality,
     }
-    assert list(Municipality.objects.visible_to(alderman)) == [
-        den_helder.municipality
-    ]
+    assert list(Municipality.objects.visible_to(alderman)) == [den_helder.municipality]
 
 
 def test_a_region_of_its_own_changes_what_the_manager_sees(
