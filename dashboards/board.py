@@ -157,7 +157,10 @@ def _build_regional(
         headlines=items,
         charts=charts,
         profiles=profile_table(whole, areas, shown),
-        pilots=pilot_rows(pilots),
+        pilots=pilot_rows(
+            [p for p in pilots if p.municipality_id in chosen],
+            with_municipality=len(chosen) > 1,
+        ),
     )
 
 

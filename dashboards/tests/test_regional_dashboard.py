@@ -277,3 +277,32 @@ def test_the_number_of_queries_does_not_grow_with_data_or_filters(
         == filtered
         <= 11
     )
+
+
+def test_pilots_of_the_region_name_their_municipality_and_follow_the_choice(
+    regional_manager: User, data: dict[str, Place], lelystad: Place
+) -> None:
+    from pilots.models import Phase
+    from pilots.tests.factories import PilotFactory
+
+    PilotFactory(
+        municipality=data["hollands_kroon"].municipality,
+        title="Buurtkracht Breezand",
+        phase=Phase.RUNNING,
+    )
+    PilotFactory(
+        municipality=lelystad.municipality, title="Atolpilot", phase=Phase.RUNNING
+    )
+    refresh()
+    client = client_for(regional_manager)
+
+    region = client.get("/dashboard/").content.decode()
+    helder = client.get(
+        "/dashboard/", {"municipality": data["den_helder"].municipality.pk}
+    ).content.decode()
+
+    assert "Buurtkracht Breezand (Hollands Kroon)" in region
+    assert "Atolpilot" not in region
+    assert (
+        "Buurtkracht Breezand" not in helder[helder.index('data-testid="headlines"') :]
+    )

@@ -65,7 +65,7 @@ def _board(
         data,
         user=user,
         areas=areas,
-        pilots=pilot_choices(pilots),
+        pilots=pilot_choices(pilots, with_municipality=len(ids) > 1),
         municipalities=[(m.pk, m.name) for m in places],
     )
     if not form.is_valid():

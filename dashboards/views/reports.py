@@ -33,7 +33,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
     places = list(
         Municipality.objects.visible_to(user).order_by("name").values_list("pk", "name")
     )
-    pilots = pilot_choices(summaries_of(tuple(pk for pk, _name in places)))
+    pilots = pilot_choices(
+        summaries_of(tuple(pk for pk, _name in places)),
+        with_municipality=len(places) > 1,
+    )
     if request.method == "POST":
         form = ReportForm(request.POST, user=user, pilots=pilots, municipalities=places)
         if form.is_valid():
