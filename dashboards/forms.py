@@ -102,11 +102,7 @@ class DashboardFilterForm(PeriodMixin, forms.Form):
         )
         if len(self.municipality_ids) > 1:
             self.fields["municipality"].choices = [
-                (
-                    "",
-                    _("All of the region (%(n)d municipalities)")
-                    % {"n": len(self.municipality_ids)},
-                ),
+                ("", _("The whole region")),
                 *(municipalities or ()),
             ]
             # District and neighbourhood choices narrow to the chosen municipality.
@@ -221,11 +217,7 @@ class ReportForm(PeriodMixin, forms.Form):
         ).select_related("district__municipality")
         if municipalities and len(municipalities) > 1:
             self.fields["municipality"].choices = [
-                (
-                    "",
-                    _("All of the region (%(n)d municipalities)")
-                    % {"n": len(municipalities)},
-                ),
+                ("", _("The whole region")),
                 *municipalities,
             ]
             self.fields["neighbourhoods"].help_text = _(
