@@ -7,7 +7,8 @@ created, so running the seed again never undoes a password someone changed.
 from django.db import transaction
 
 from accounts.models import Role, User
-from municipalities.models import Municipality, Team
+from municipalities.demo import DEMO_REGION
+from municipalities.models import Municipality, Region, Team
 from networks.models import Organisation
 
 DEMO_PASSWORD = "Buurtkracht-demo-2026"
@@ -56,6 +57,14 @@ PEOPLE: dict[str, dict[str, str]] = {
 }
 
 
+# The regional manager of the demo region, at home in its first municipality.
+REGIONAL_MANAGER = ("Noor Hoekstra", "GM0400")
+
+
+def regional_manager_email() -> str:
+    return f"regiomanager@{DEMO_REGION[1]}.{DEMO_DOMAIN}"
+
+
 def demo_email(*, role: str, municipality: Municipality) -> str:
     return f"{ROLE_ADDRESSES[role]}@{municipality.slug}.{DEMO_DOMAIN}"
 
@@ -84,14 +93,28 @@ def seed() -> None:
                 "team": team if role in (Role.CASEWORKER, Role.TEAM_LEAD) else None,
                 "organisation": organisation if role == Role.PARTNER else None,
             }
-            user = User.objects.filter(email=email).first()
-            if user is None:
-                User.objects.create_user(email, DEMO_PASSWORD, **fields)
-            else:
-                for name, value in fields.items():
-                    setattr(user, name, value)
-                user.full_clean(exclude=["password"])
-                user.save()
+            _save(email, fields)
+    full_name, code = REGIONAL_MANAGER
+    _save(
+        regional_manager_email(),
+        {
+            "full_name": full_name,
+            "role": Role.REGIONAL_MANAGER,
+            "municipality": Municipality.objects.get(cbs_code=code),
+            "region": Region.objects.get(slug=DEMO_REGION[1]),
+        },
+    )
+
+
+def _save(email: str, fields: dict[str, object]) -> None:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        User.objects.create_user(email, DEMO_PASSWORD, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(user, name, value)
+        user.full_clean(exclude=["password"])
+        user.save()
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -104,4 +127,9 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         for role in PEOPLE[municipality.cbs_code]:
             email = demo_email(role=role, municipality=municipality)
             rows.append((municipality.name, str(labels[role]), email))
+    region = Region.objects.filter(slug=DEMO_REGION[1]).first()
+    if region is not None:
+        rows.append(
+            (region.name, str(labels[Role.REGIONAL_MANAGER]), regional_manager_email())
+        )
     return rows

@@ -13,6 +13,7 @@ ROLE_HOME_URL_NAMES: dict[str, str] = {
     Role.PARTNER: "networks:partner_home",
     Role.PILOT_OWNER: "pilots:home",
     Role.ALDERMAN: "dashboards:home",
+    Role.REGIONAL_MANAGER: "dashboards:home",
     Role.FUNCTIONAL_ADMIN: "accounts:admin_home",
 }
 
@@ -45,6 +46,11 @@ ROLE_NAVIGATION: dict[str, list[tuple[Promise, str]]] = {
     Role.ALDERMAN: [
         (_("Overview"), "dashboards:home"),
         (_("Pilots"), "pilots:register"),
+    ],
+    Role.REGIONAL_MANAGER: [
+        (_("Regional overview"), "dashboards:home"),
+        (_("Reports"), "dashboards:reports"),
+        (_("Shared library"), "pilots:library"),
     ],
     Role.FUNCTIONAL_ADMIN: [
         (_("Administration"), "accounts:admin_home"),

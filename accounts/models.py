@@ -1,7 +1,9 @@
 """Users log in with their e-mail address and have exactly one role.
 
 Staff belong to one municipality and see only its data. Caseworkers and team leads
-also belong to a team; partners to an organisation. The database enforces this.
+also belong to a team; partners to an organisation; a regional manager to a region
+(that holds their own municipality) and sees the aggregate figures of its
+municipalities. The database enforces this.
 """
 
 from __future__ import annotations
@@ -26,11 +28,14 @@ class Role(models.TextChoices):
     PARTNER = "partner", _("Partner")
     PILOT_OWNER = "pilot_owner", _("Pilot owner")
     ALDERMAN = "alderman", _("Alderman or manager")
+    REGIONAL_MANAGER = "regional_manager", _("Regional manager")
     FUNCTIONAL_ADMIN = "functional_admin", _("Functional administrator")
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
 TEAM_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_LEAD})
+# Roles that read the dashboards (aggregates only, never a person).
+DASHBOARD_ROLES = frozenset({Role.ALDERMAN, Role.REGIONAL_MANAGER})
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -106,6 +111,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="staff",
         verbose_name=_("organisation"),
     )
+    region = models.ForeignKey(
+        "municipalities.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managers",
+        verbose_name=_("region"),
+    )
     language = models.CharField(
         _("language"),
         max_length=5,
@@ -140,6 +153,13 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=~Q(role=Role.PARTNER) | Q(organisation__isnull=False),
                 name="user_partner_has_organisation",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.REGIONAL_MANAGER, region__isnull=False)
+                    | (~Q(role=Role.REGIONAL_MANAGER) & Q(region__isnull=True))
+                ),
+                name="user_region_iff_regional_manager",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,6 +185,16 @@ class User(AbstractBaseUser, PermissionsMixin):
             errors["team"] = _("Caseworkers and team leads belong to a team.")
         if self.role == Role.PARTNER and self.organisation_id is None:
             errors["organisation"] = _("Partners belong to an organisation.")
+        if self.role == Role.REGIONAL_MANAGER and self.region_id is None:
+            errors["region"] = _("Regional managers belong to a region.")
+        if self.role != Role.REGIONAL_MANAGER and self.region_id is not None:
+            errors["region"] = _("Only regional managers belong to a region.")
+        if (
+            self.region_id
+            and self.municipality_id
+            and self.municipality.region_id != self.region_id
+        ):
+            errors["region"] = _("The region must hold the user's municipality.")
         if self.team_id and self.team.municipality_id != self.municipality_id:
             errors["team"] = _("The team must belong to the user's municipality.")
         if (

@@ -80,10 +80,10 @@ def summary_vs_live(
     end = today.replace(day=1)
     scopes = {
         "whole municipality, 12 months": Scope(
-            user.municipality_id, add_months(end, -11), end
+            (user.municipality_id,), add_months(end, -11), end
         ),
         "one neighbourhood, domain wmo": Scope(
-            user.municipality_id,
+            (user.municipality_id,),
             add_months(end, -11),
             end,
             neighbourhood_ids=(

@@ -48,10 +48,10 @@ def month_span(start: date, end: date) -> int:
 
 @dataclass(frozen=True)
 class Scope:
-    """A municipality, a period of whole months (first days of the first and last
-    month) and the filters."""
+    """One or more municipalities (a region), a period of whole months (first days
+    of the first and last month) and the filters."""
 
-    municipality_id: int
+    municipality_ids: tuple[int, ...]
     start: date
     end: date
     neighbourhood_ids: tuple[int, ...] | None = None
@@ -94,6 +94,10 @@ class PeriodFigures:
     deadlines_on_time: int = 0
     first_contact_median: float | None = None
     plan_median: float | None = None
+    # The day counts behind the medians, so that parts (municipalities) can be added.
+    histograms: dict[str, dict[int, int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def requests(self) -> int:
@@ -143,89 +147,96 @@ def median_of_histogram(histogram: dict[int, int]) -> float | None:
     return (found[0] + found[1]) / 2
 
 
+def _add(into: dict[Any, int], values: dict[Any, int]) -> None:
+    for key, value in values.items():
+        into[key] = into.get(key, 0) + value
+
+
+def _merge_period(parts: list[PeriodFigures]) -> PeriodFigures:
+    total = PeriodFigures()
+    by_nbh_life: dict[int, dict[str, int]] = defaultdict(dict)
+    for part in parts:
+        for name in (
+            "requests_by_month",
+            "requests_by_neighbourhood",
+            "requests_by_domain",
+            "life_events",
+            "outcomes",
+            "formal_care_by_neighbourhood",
+        ):
+            _add(getattr(total, name), getattr(part, name))
+        for nbh, counts in part.life_events_by_neighbourhood.items():
+            _add(by_nbh_life[nbh], counts)
+        for name in (
+            "satisfaction_count",
+            "satisfaction_sum",
+            "deadlines_counted",
+            "deadlines_on_time",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+        for kind, histogram in part.histograms.items():
+            _add(total.histograms.setdefault(kind, {}), histogram)
+    total.life_events_by_neighbourhood = dict(by_nbh_life)
+    total.first_contact_median = median_of_histogram(
+        total.histograms.get("contact", {})
+    )
+    total.plan_median = median_of_histogram(total.histograms.get("plan", {}))
+    return total
+
+
+def merge(parts: list[Figures]) -> Figures:
+    """The figures of several municipalities together (medians from the added
+    day counts, so they equal the median over all their requests)."""
+    return Figures(
+        current=_merge_period([p.current for p in parts]),
+        previous=_merge_period([p.previous for p in parts]),
+        open=sum(p.open for p in parts),
+        waiting=sum(p.waiting for p in parts),
+    )
+
+
 def from_summaries(scope: Scope) -> Figures:
     """The figures of `scope` and of the period before it, from the summary tables
     (three queries)."""
-    current, previous = PeriodFigures(), PeriodFigures()
-    cells = MonthlySummary.objects.filter(
-        municipality_id=scope.municipality_id, domain=scope.domain, pilot=scope.pilot
+    return merge(list(by_municipality(scope).values()))
+
+
+def by_municipality(scope: Scope) -> dict[int, Figures]:
+    """The figures of each municipality of `scope` (every one, with or without
+    data), from the summary tables in three queries."""
+    ids = list(scope.municipality_ids)
+    found = {m: _Collected(scope) for m in ids}
+    rows = (
+        MonthlySummary.objects.filter(
+            municipality_id__in=ids, domain=scope.domain, pilot=scope.pilot
+        )
+        .filter(
+            Q(month__gte=scope.previous_start, month__lte=scope.end)
+            | Q(open__gt=0)
+            | Q(waiting__gt=0)
+        )
+        .values_list(
+            "municipality_id",
+            "neighbourhood_id",
+            "month",
+            "requests",
+            "life_events",
+            "open",
+            "waiting",
+            "outcomes",
+            "satisfaction_count",
+            "satisfaction_sum",
+            "deadlines_counted",
+            "deadlines_on_time",
+        )
     )
     if scope.neighbourhood_ids is not None:
-        cells = cells.filter(neighbourhood_id__in=scope.neighbourhood_ids)
-    life = {p: defaultdict(int) for p in ("c", "p")}
-    outcomes = {p: defaultdict(int) for p in ("c", "p")}
-    by_nbh_life: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_nbh: dict[int, int] = defaultdict(int)
-    formal_by_nbh: dict[int, int] = defaultdict(int)
-    open_total = waiting_total = 0
-    domain_counts: dict[str, int] = defaultdict(int)
-    period_filter = Q(month__gte=scope.previous_start, month__lte=scope.end)
-    rows = cells.filter(period_filter | Q(open__gt=0) | Q(waiting__gt=0)).values_list(
-        "neighbourhood_id",
-        "month",
-        "requests",
-        "life_events",
-        "open",
-        "waiting",
-        "outcomes",
-        "satisfaction_count",
-        "satisfaction_sum",
-        "deadlines_counted",
-        "deadlines_on_time",
-    )
-    for (
-        nbh,
-        month,
-        requests,
-        life_events,
-        is_open,
-        waiting,
-        outcome_counts,
-        sat_count,
-        sat_sum,
-        dl_counted,
-        dl_on_time,
-    ) in rows:
-        open_total += is_open
-        waiting_total += waiting
-        if month < scope.previous_start or month > scope.end:
-            continue
-        key = "c" if month >= scope.start else "p"
-        figures = current if key == "c" else previous
-        if requests:
-            figures.requests_by_month[month] = (
-                figures.requests_by_month.get(month, 0) + requests
-            )
-        for name, count in zip(LIFE_EVENTS, life_events, strict=False):
-            life[key][name] += count
-            if key == "c":
-                by_nbh_life[nbh][name] += count
-        for name, count in zip(OUTCOMES, outcome_counts, strict=False):
-            outcomes[key][name] += count
-        if key == "c":
-            by_nbh[nbh] += requests
-            formal_by_nbh[nbh] += sum(
-                count
-                for name, count in zip(OUTCOMES, outcome_counts, strict=False)
-                if name in FORMAL_CARE
-            )
-        figures.satisfaction_count += sat_count
-        figures.satisfaction_sum += sat_sum
-        figures.deadlines_counted += dl_counted
-        figures.deadlines_on_time += dl_on_time
-    for key, figures in (("c", current), ("p", previous)):
-        figures.life_events = _nonzero(life[key])
-        figures.outcomes = _nonzero(outcomes[key])
-    current.requests_by_neighbourhood = _nonzero(by_nbh)
-    current.formal_care_by_neighbourhood = _nonzero(formal_by_nbh)
-    current.life_events_by_neighbourhood = {
-        nbh: _nonzero(counts)
-        for nbh, counts in by_nbh_life.items()
-        if any(counts.values())
-    }
+        rows = rows.filter(neighbourhood_id__in=scope.neighbourhood_ids)
+    for municipality, *row in rows:
+        found[municipality].add_row(*row)
 
     per_domain = MonthlySummary.objects.filter(
-        municipality_id=scope.municipality_id,
+        municipality_id__in=ids,
         pilot=scope.pilot,
         month__gte=scope.start,
         month__lte=scope.end,
@@ -234,41 +245,121 @@ def from_summaries(scope: Scope) -> Figures:
         per_domain = per_domain.filter(domain=scope.domain)
     if scope.neighbourhood_ids is not None:
         per_domain = per_domain.filter(neighbourhood_id__in=scope.neighbourhood_ids)
-    for domain, total in (
-        per_domain.values("domain")
+    for municipality, domain, total in (
+        per_domain.values("municipality_id", "domain")
         .annotate(total=Sum("requests"))
-        .values_list("domain", "total")
+        .values_list("municipality_id", "domain", "total")
     ):
-        domain_counts[domain] = total
-    current.requests_by_domain = _nonzero(domain_counts)
+        if total:
+            found[municipality].domain_counts[domain] = total
 
-    medians = _duration_medians(scope)
-    current.first_contact_median = medians.get(("c", "contact"))
-    current.plan_median = medians.get(("c", "plan"))
-    previous.first_contact_median = medians.get(("p", "contact"))
-    previous.plan_median = medians.get(("p", "plan"))
-    return Figures(
-        current=current, previous=previous, open=open_total, waiting=waiting_total
-    )
+    for municipality, period, kind, days, count in _duration_rows(scope):
+        found[municipality].histograms[period][kind][days] = count
+    return {m: collected.figures() for m, collected in found.items()}
 
 
-def _duration_medians(scope: Scope) -> dict[tuple[str, str], float | None]:
+class _Collected:
+    """The figures of one municipality, added up from its summary rows."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.current, self.previous = PeriodFigures(), PeriodFigures()
+        self.life: dict[str, dict[str, int]] = {p: defaultdict(int) for p in "cp"}
+        self.outcomes: dict[str, dict[str, int]] = {p: defaultdict(int) for p in "cp"}
+        self.by_nbh_life: dict[int, dict[str, int]] = defaultdict(
+            lambda: defaultdict(int)
+        )
+        self.by_nbh: dict[int, int] = defaultdict(int)
+        self.formal_by_nbh: dict[int, int] = defaultdict(int)
+        self.open = self.waiting = 0
+        self.domain_counts: dict[str, int] = {}
+        self.histograms: dict[str, dict[str, dict[int, int]]] = {
+            p: {"contact": {}, "plan": {}} for p in "cp"
+        }
+
+    def add_row(
+        self,
+        nbh: int,
+        month: date,
+        requests: int,
+        life_events: list[int],
+        is_open: int,
+        waiting: int,
+        outcome_counts: list[int],
+        sat_count: int,
+        sat_sum: int,
+        dl_counted: int,
+        dl_on_time: int,
+    ) -> None:
+        scope = self.scope
+        self.open += is_open
+        self.waiting += waiting
+        if month < scope.previous_start or month > scope.end:
+            return
+        key = "c" if month >= scope.start else "p"
+        figures = self.current if key == "c" else self.previous
+        if requests:
+            figures.requests_by_month[month] = (
+                figures.requests_by_month.get(month, 0) + requests
+            )
+        for name, count in zip(LIFE_EVENTS, life_events, strict=False):
+            self.life[key][name] += count
+            if key == "c":
+                self.by_nbh_life[nbh][name] += count
+        for name, count in zip(OUTCOMES, outcome_counts, strict=False):
+            self.outcomes[key][name] += count
+        if key == "c":
+            self.by_nbh[nbh] += requests
+            self.formal_by_nbh[nbh] += sum(
+                count
+                for name, count in zip(OUTCOMES, outcome_counts, strict=False)
+                if name in FORMAL_CARE
+            )
+        figures.satisfaction_count += sat_count
+        figures.satisfaction_sum += sat_sum
+        figures.deadlines_counted += dl_counted
+        figures.deadlines_on_time += dl_on_time
+
+    def figures(self) -> Figures:
+        current, previous = self.current, self.previous
+        for key, figures in (("c", current), ("p", previous)):
+            figures.life_events = _nonzero(self.life[key])
+            figures.outcomes = _nonzero(self.outcomes[key])
+            figures.histograms = self.histograms[key]
+            figures.first_contact_median = median_of_histogram(
+                self.histograms[key]["contact"]
+            )
+            figures.plan_median = median_of_histogram(self.histograms[key]["plan"])
+        current.requests_by_neighbourhood = _nonzero(self.by_nbh)
+        current.formal_care_by_neighbourhood = _nonzero(self.formal_by_nbh)
+        current.life_events_by_neighbourhood = {
+            nbh: _nonzero(counts)
+            for nbh, counts in self.by_nbh_life.items()
+            if any(counts.values())
+        }
+        current.requests_by_domain = dict(self.domain_counts)
+        return Figures(
+            current=current, previous=previous, open=self.open, waiting=self.waiting
+        )
+
+
+def _duration_rows(scope: Scope) -> list[tuple[int, str, str, int, int]]:
     sql = """
-        SELECT CASE WHEN month >= %(start)s THEN 'c' ELSE 'p' END, kind, days,
+        SELECT municipality_id,
+               CASE WHEN month >= %(start)s THEN 'c' ELSE 'p' END, kind, days,
                SUM(count)
         FROM dashboards_durationsummary
-        WHERE municipality_id = %(municipality)s AND domain = %(domain)s
+        WHERE municipality_id = ANY(%(municipalities)s) AND domain = %(domain)s
           AND pilot = %(pilot)s AND month BETWEEN %(previous_start)s AND %(end)s
           AND (%(all_nbh)s OR neighbourhood_id = ANY(%(nbh)s))
-        GROUP BY 1, 2, 3
+        GROUP BY 1, 2, 3, 4
     """
-    histograms: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
             {
                 "start": scope.start,
-                "municipality": scope.municipality_id,
+                "municipalities": list(scope.municipality_ids),
                 "domain": scope.domain,
                 "pilot": scope.pilot,
                 "previous_start": scope.previous_start,
@@ -277,6 +368,7 @@ def _duration_medians(scope: Scope) -> dict[tuple[str, str], float | None]:
                 "nbh": list(scope.neighbourhood_ids or ()),
             },
         )
-        for period, kind, days, count in cursor.fetchall():
-            histograms[(period, kind)][days] = int(count)
-    return {key: median_of_histogram(h) for key, h in histograms.items()}
+        return [
+            (municipality, period, kind, days, int(count))
+            for municipality, period, kind, days, count in cursor.fetchall()
+        ]

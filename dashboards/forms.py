@@ -62,6 +62,9 @@ class PeriodMixin:
 class DashboardFilterForm(PeriodMixin, forms.Form):
     start = MonthField(label=_("From month"), required=False)
     end = MonthField(label=_("To month"), required=False)
+    municipality = forms.TypedChoiceField(
+        label=_("Municipality"), coerce=int, required=False, empty_value=None
+    )
     district = forms.TypedChoiceField(
         label=_("District"), coerce=int, required=False, empty_value=None
     )
@@ -87,26 +90,58 @@ class DashboardFilterForm(PeriodMixin, forms.Form):
         user: User,
         areas: list[Area],
         pilots: list[tuple[int, str]],
+        municipalities: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
+        """`municipalities`: those of a regional manager's region, to choose from;
+        `areas` are the neighbourhoods of all of them."""
         super().__init__(*args, **kwargs)
         self.user = user
+        self.municipality_ids = tuple(m for m, _name in municipalities or ()) or (
+            user.municipality_id,
+        )
+        if len(self.municipality_ids) > 1:
+            self.fields["municipality"].choices = [
+                ("", _("The whole region")),
+                *(municipalities or ()),
+            ]
+            # District and neighbourhood choices narrow to the chosen municipality.
+            chosen = self._chosen_municipality()
+            if chosen is not None:
+                areas = [a for a in areas if a.municipality_id == chosen]
+        else:
+            del self.fields["municipality"]
         self.areas = areas
+        in_region = len({a.municipality_id for a in areas}) > 1
+
+        def place(area: Area) -> str:
+            return (
+                f"{area.municipality} – {area.district}" if in_region else area.district
+            )
+
         # Choices from the neighbourhoods the page loaded anyway: no extra queries,
         # and nothing of another municipality validates.
-        districts: dict[int, str] = {a.district_id: a.district for a in areas}
+        districts: dict[int, str] = {a.district_id: place(a) for a in areas}
         self.fields["district"].choices = [
             ("", _("All districts")),
             *sorted(districts.items(), key=lambda item: item[1]),
         ]
         grouped: dict[str, list[tuple[int, str]]] = {}
         for area in areas:
-            grouped.setdefault(area.district, []).append((area.id, area.name))
+            grouped.setdefault(place(area), []).append((area.id, area.name))
         self.fields["neighbourhood"].choices = [
             ("", _("All neighbourhoods")),
             *grouped.items(),
         ]
         self.fields["pilot"].choices = [(ALL_PILOTS, _("All requests")), *pilots]
+
+    def _chosen_municipality(self) -> int | None:
+        value = self.data.get("municipality") if self.is_bound else None
+        try:
+            chosen = int(value) if value else None
+        except (TypeError, ValueError):
+            return None
+        return chosen if chosen in self.municipality_ids else None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -130,8 +165,9 @@ class DashboardFilterForm(PeriodMixin, forms.Form):
             ids = (data["neighbourhood"],)
         elif data.get("district"):
             ids = tuple(a.id for a in self.areas if a.district_id == data["district"])
+        chosen = data.get("municipality")
         return Scope(
-            municipality_id=self.user.municipality_id,
+            municipality_ids=(chosen,) if chosen else self.municipality_ids,
             start=data["start"],
             end=data["end"],
             neighbourhood_ids=ids,
@@ -143,6 +179,9 @@ class DashboardFilterForm(PeriodMixin, forms.Form):
 class ReportForm(PeriodMixin, forms.Form):
     start = MonthField(label=_("From month"))
     end = MonthField(label=_("To month"))
+    municipality = forms.TypedChoiceField(
+        label=_("Municipality"), coerce=int, required=False, empty_value=None
+    )
     neighbourhoods = forms.ModelMultipleChoiceField(
         label=_("Neighbourhoods"),
         queryset=Neighbourhood.objects.none(),
@@ -164,12 +203,31 @@ class ReportForm(PeriodMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, user: User, pilots: list[tuple[int, str]], **kwargs: Any
+        self,
+        *args: Any,
+        user: User,
+        pilots: list[tuple[int, str]],
+        municipalities: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`municipalities`: those of a regional manager's region, to choose from."""
         super().__init__(*args, **kwargs)
         self.fields["neighbourhoods"].queryset = Neighbourhood.objects.visible_to(
             user
-        ).select_related("district")
+        ).select_related("district__municipality")
+        if municipalities and len(municipalities) > 1:
+            self.fields["municipality"].choices = [
+                ("", _("The whole region")),
+                *municipalities,
+            ]
+            self.fields["neighbourhoods"].help_text = _(
+                "None chosen: the whole region or the chosen municipality."
+            )
+            self.fields["neighbourhoods"].label_from_instance = lambda n: (
+                f"{n.district.municipality.name}: {n.name}"
+            )
+        else:
+            del self.fields["municipality"]
         self.fields["pilots"].choices = pilots
         if not pilots:
             self.fields["sections"].choices = [
@@ -179,6 +237,15 @@ class ReportForm(PeriodMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         self.clean_period(cleaned)
+        chosen = cleaned.get("municipality")
+        if chosen and any(
+            n.district.municipality_id != chosen
+            for n in cleaned.get("neighbourhoods") or []
+        ):
+            self.add_error(
+                "neighbourhoods",
+                _("Choose only neighbourhoods of the chosen municipality."),
+            )
         return cleaned
 
 

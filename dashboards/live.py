@@ -35,7 +35,7 @@ def _moment(day: date) -> datetime:
 
 
 def _where(scope: Scope) -> str:
-    clauses = ["hr.municipality_id = %(municipality)s"]
+    clauses = ["hr.municipality_id = ANY(%(municipalities)s)"]
     if scope.neighbourhood_ids is not None:
         clauses.append("hr.neighbourhood_id = ANY(%(nbh)s)")
     if scope.domain != ALL_DOMAINS:
@@ -47,7 +47,7 @@ def _where(scope: Scope) -> str:
 
 def figures(scope: Scope, *, today: date) -> Figures:
     params: dict[str, Any] = {
-        "municipality": scope.municipality_id,
+        "municipalities": list(scope.municipality_ids),
         "nbh": list(scope.neighbourhood_ids or ()),
         "domain": scope.domain,
         "pilot": scope.pilot,

@@ -205,7 +205,8 @@ def default_expiry() -> object:
 
 class Report(models.Model):
     """A PDF and XLSX report over the summary tables, built by a Celery task; only
-    its owner can download it, until `expires_at`."""
+    its owner can download it, until `expires_at`. It covers `municipality`, or with
+    `region` set every municipality of that region (a regional manager's report)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
@@ -213,6 +214,13 @@ class Report(models.Model):
     )
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        "municipalities.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     start = models.DateField(_("from month"))
     end = models.DateField(_("to month"))

@@ -1,6 +1,7 @@
 """The monthly report: from the first working day of a month, every active alderman
-gets a report over the previous month, and an e-mail with a link to it (never the
-file itself)."""
+gets a report of their municipality over the previous month, and every active
+regional manager one of their whole region, with an e-mail with a link to it (never
+the file itself)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import DASHBOARD_ROLES, User
 from dashboards import tasks
 from dashboards.figures import add_months
 from dashboards.models import Report, Section
@@ -31,15 +32,16 @@ def monthly_reports_create(*, today: date) -> int:
         return 0
     month = add_months(today.replace(day=1), -1)
     created = 0
-    aldermen = User.objects.filter(
-        role=Role.ALDERMAN, is_active=True, municipality__isnull=False
+    readers = User.objects.filter(
+        role__in=DASHBOARD_ROLES, is_active=True, municipality__isnull=False
     ).exclude(reports__monthly_for=month)
-    for alderman in aldermen:
+    for reader in readers:
         try:
             with transaction.atomic():
                 report = Report.objects.create(
-                    owner=alderman,
-                    municipality_id=alderman.municipality_id,
+                    owner=reader,
+                    municipality_id=reader.municipality_id,
+                    region_id=reader.region_id,
                     start=month,
                     end=month,
                     sections=list(Section.values),
@@ -60,7 +62,9 @@ def monthly_report_email(report_id: int) -> bool:
     ).update(emailed_at=timezone.now())
     if not claimed:
         return False
-    report = Report.objects.select_related("owner", "municipality").get(pk=report_id)
+    report = Report.objects.select_related("owner", "municipality", "region").get(
+        pk=report_id
+    )
     try:
         send_email(
             template="dashboard_monthly_report",

@@ -23,19 +23,34 @@ class PilotRow:
     goals: list[tuple[str, str, str, str, str]]
 
 
-def summaries_of(municipality_id: int) -> list[PilotSummary]:
-    return list(PilotSummary.objects.filter(municipality_id=municipality_id))
+def summaries_of(municipality_ids: tuple[int, ...]) -> list[PilotSummary]:
+    return list(
+        PilotSummary.objects.filter(
+            municipality_id__in=municipality_ids
+        ).select_related("municipality")
+    )
 
 
-def pilot_choices(pilots: list[PilotSummary]) -> list[tuple[int, str]]:
-    return [(p.pilot_id, p.title) for p in pilots]
+def _title(pilot: PilotSummary, with_municipality: bool) -> str:
+    # In a region, the same kind of pilot may run in several municipalities.
+    if with_municipality:
+        return f"{pilot.title} ({pilot.municipality.name})"
+    return pilot.title
+
+
+def pilot_choices(
+    pilots: list[PilotSummary], *, with_municipality: bool = False
+) -> list[tuple[int, str]]:
+    return [(p.pilot_id, _title(p, with_municipality)) for p in pilots]
 
 
 def _money(amount: object) -> str:
     return f"€ {formats.number_format(amount, 0, force_grouping=True)}"
 
 
-def pilot_rows(pilots: list[PilotSummary]) -> list[PilotRow]:
+def pilot_rows(
+    pilots: list[PilotSummary], *, with_municipality: bool = False
+) -> list[PilotRow]:
     rows = []
     for pilot in pilots:
         goals = []
@@ -53,7 +68,7 @@ def pilot_rows(pilots: list[PilotSummary]) -> list[PilotRow]:
         rows.append(
             PilotRow(
                 id=pilot.pilot_id,
-                title=pilot.title,
+                title=_title(pilot, with_municipality),
                 phase=str(Phase(pilot.phase).label)
                 if pilot.phase in Phase.values
                 else pilot.phase,

@@ -20,6 +20,7 @@ from dashboards.figures import Scope
 from dashboards.models import Report, ReportStatus, Section
 from dashboards.pilots import summaries_of
 from dashboards.tables import LEGEND, Chart
+from municipalities.models import Municipality
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def build(report_id: int) -> None:
     if not claimed:
         return
     report = (
-        Report.objects.select_related("municipality", "owner")
+        Report.objects.select_related("municipality", "region", "owner")
         .filter(pk=report_id)
         .first()
     )
@@ -69,6 +70,11 @@ def build(report_id: int) -> None:
     try:
         with translation.override(report.owner.language):
             _write(report)
+    except ScopeGone:
+        log.warning("Report %s: its owner may no longer see it", report.public_id)
+        Report.objects.filter(pk=report_id).update(
+            status=ReportStatus.FAILED, finished_at=timezone.now()
+        )
     except Exception:
         log.exception("Report %s failed", report.public_id)
         Report.objects.filter(pk=report_id).update(
@@ -77,28 +83,48 @@ def build(report_id: int) -> None:
         raise
 
 
+class ScopeGone(Exception):
+    """The report's owner may no longer see what it covers (e.g. a municipality
+    left the region): the report fails without being built."""
+
+
+def scope_of(report: Report) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The municipalities the report shows, and those suppressed together (the
+    owner's region for a regional manager): what the owner may still see now."""
+    visible = Municipality.objects.visible_to(report.owner).order_by("name")
+    region = tuple(visible.values_list("pk", flat=True))
+    if report.region_id:
+        shown = tuple(
+            visible.filter(region_id=report.region_id).values_list("pk", flat=True)
+        )
+    else:
+        shown = tuple(m for m in region if m == report.municipality_id)
+    if not shown:
+        raise ScopeGone
+    return shown, region
+
+
 def _write(report: Report) -> None:
-    areas = areas_of(report.municipality_id)
+    shown, region = scope_of(report)
+    areas = areas_of(region)
     scope = Scope(
-        municipality_id=report.municipality_id,
+        municipality_ids=shown,
         start=report.start,
         end=report.end,
         neighbourhood_ids=tuple(report.neighbourhood_ids) or None,
     )
-    pilots = (
-        summaries_of(report.municipality_id)
-        if Section.PILOTS in report.sections
-        else []
-    )
+    pilots = summaries_of(shown) if Section.PILOTS in report.sections else []
     if report.pilot_ids:
         pilots = [p for p in pilots if p.pilot_id in report.pilot_ids]
-    board = build_board(scope, areas, pilots)
+    board = build_board(scope, areas, pilots, region_ids=region)
     _progress(report.pk, 20)
     folder = report_path("")
     folder.mkdir(parents=True, exist_ok=True)
     stem = secrets.token_hex(16)
     title = _("Buurtkracht report %(municipality)s, %(start)s to %(end)s") % {
-        "municipality": report.municipality.name,
+        "municipality": report.region.name
+        if report.region
+        else report.municipality.name,
         "start": f"{report.start:%Y-%m}",
         "end": f"{report.end:%Y-%m}",
     }

@@ -13,10 +13,13 @@ from dashboards.models import Report
 
 @transaction.atomic
 def report_request(*, user: User, data: dict[str, Any]) -> Report:
-    """Record the report and have the `reports` queue build it after commit."""
+    """Record the report and have the `reports` queue build it after commit. A
+    regional manager's report covers their region, or the municipality chosen."""
+    chosen = data.get("municipality")
     report = Report.objects.create(
         owner=user,
-        municipality_id=user.municipality_id,
+        municipality_id=chosen or user.municipality_id,
+        region_id=None if chosen else user.region_id,
         start=data["start"],
         end=data["end"],
         neighbourhood_ids=[n.pk for n in data.get("neighbourhoods") or []],

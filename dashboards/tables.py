@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -29,8 +29,7 @@ class Area:
     district: str
     population: int
     municipality: str = ""
-    municipality_population: int = 0
-    municipality: str = ""
+    municipality_id: int = 0
 
 
 @dataclass
@@ -175,8 +174,17 @@ def _series(label: str, suppressed: Any, keys: list[Any]) -> dict[str, Any]:
     return {"label": label, "data": [suppressed.number(key) for key in keys]}
 
 
-def month_chart(figures: Figures, months: list[date]) -> Chart:
-    table = one_way(
+class Table(Protocol):
+    def show(self, key: Any) -> str: ...
+    def number(self, key: Any) -> int | None: ...
+
+
+def month_chart(
+    figures: Figures, months: list[date], table: Table | None = None
+) -> Chart:
+    """`table`: the suppressed counts when they were suppressed together with
+    other parts (a region's municipalities); else the chart suppresses its own."""
+    table = table or one_way(
         {m: figures.current.requests_by_month.get(m, 0) for m in months}, TOTAL
     )
     rows = [(_month_label(m), [table.show(m)]) for m in months]
@@ -193,26 +201,44 @@ def month_chart(figures: Figures, months: list[date]) -> Chart:
     )
 
 
-def _by_area(values: dict[int, int], areas: list[Area]) -> Any:
-    """Per neighbourhood, with district subtotals and the municipality's total, all
-    suppressed together so that no filter can subtract its way to a small cell."""
+def municipality_key(area_or_id: Area | int) -> Any:
+    """The key of a municipality's total in a region's per-area tables."""
+    mid = area_or_id.municipality_id if isinstance(area_or_id, Area) else area_or_id
+    return ("m", mid)
+
+
+def by_area(values: dict[int, int], areas: list[Area]) -> Any:
+    """Per neighbourhood, with district subtotals, the municipality's total (and in
+    a region each municipality's total as a part of the region's), all suppressed
+    together so that no filter can subtract its way to a small cell."""
     cells: dict[Any, int] = {("n", a.id): values.get(a.id, 0) for a in areas}
     districts: dict[int, list[Any]] = {}
+    municipalities: dict[Any, list[Any]] = {}
     for a in areas:
         districts.setdefault(a.district_id, []).append(("n", a.id))
+        parts = municipalities.setdefault(municipality_key(a), [])
+        if ("d", a.district_id) not in parts:
+            parts.append(("d", a.district_id))
     relations: list[Any] = []
     for district_id, parts in districts.items():
         cells[("d", district_id)] = sum(cells[p] for p in parts)
         relations.append((("d", district_id), parts))
-    cells[TOTAL] = sum(cells[("d", d)] for d in districts)
-    relations.append((TOTAL, [("d", d) for d in districts]))
+    if len(municipalities) > 1:
+        for key, parts in municipalities.items():
+            cells[key] = sum(cells[p] for p in parts)
+            relations.append((key, parts))
+        cells[TOTAL] = sum(cells[key] for key in municipalities)
+        relations.append((TOTAL, list(municipalities)))
+    else:
+        cells[TOTAL] = sum(cells[("d", d)] for d in districts)
+        relations.append((TOTAL, [("d", d) for d in districts]))
     return suppress(cells, relations)
 
 
 def neighbourhood_chart(
     values: dict[int, int], areas: list[Area], shown: set[int] | None
 ) -> Chart:
-    table = _by_area(values, areas)
+    table = by_area(values, areas)
     visible = [a for a in areas if shown is None or a.id in shown]
     label = _("Help requests")
     return Chart(
@@ -229,7 +255,7 @@ def neighbourhood_chart(
 def formal_care_chart(
     values: dict[int, int], areas: list[Area], shown: set[int] | None
 ) -> Chart:
-    table = _by_area(values, areas)
+    table = by_area(values, areas)
     visible = [a for a in areas if shown is None or a.id in shown]
     label = _("Referrals to formal care per 1,000 residents")
     rates = []
@@ -266,12 +292,17 @@ def formal_care_chart(
 
 
 def _labelled_chart(
-    key: str, title: str, counts: dict[str, int], choices: Any, additive: bool
+    key: str,
+    title: str,
+    counts: dict[str, int],
+    choices: Any,
+    additive: bool,
+    table: Table | None = None,
 ) -> Chart:
     keys = [value for value in choices.values if counts.get(value)] or []
-    if additive:
+    if table is None and additive:
         table = one_way({k: counts.get(k, 0) for k in keys}, TOTAL)
-    else:
+    elif table is None:
         table = suppress({k: counts.get(k, 0) for k in keys}, [])
     label = _("Help requests")
     rows = [(str(choices(k).label), [table.show(k)]) for k in keys]
@@ -288,37 +319,40 @@ def _labelled_chart(
     )
 
 
-def domain_chart(figures: Figures) -> Chart:
+def domain_chart(figures: Figures, table: Table | None = None) -> Chart:
     chart = _labelled_chart(
         "domains",
         _("Help requests per domain"),
         figures.current.requests_by_domain,
         Domain,
         False,
+        table,
     )
     chart.caption = _("A request can concern several domains.")
     return chart
 
 
-def life_event_chart(figures: Figures) -> Chart:
+def life_event_chart(figures: Figures, table: Table | None = None) -> Chart:
     chart = _labelled_chart(
         "life_events",
         _("Help requests per life event"),
         figures.current.life_events,
         LifeEvent,
         False,
+        table,
     )
     chart.caption = _("A request can mention several life events.")
     return chart
 
 
-def outcome_chart(figures: Figures) -> Chart:
+def outcome_chart(figures: Figures, table: Table | None = None) -> Chart:
     chart = _labelled_chart(
         "outcomes",
         _("How requests were resolved"),
         figures.current.outcomes,
         Outcome,
         True,
+        table,
     )
     chart.headers[1] = _("Closed requests")
     return chart
@@ -333,13 +367,16 @@ def profile_table(figures: Figures, areas: list[Area], shown: set[int] | None) -
     totals = {
         a.id: figures.current.requests_by_neighbourhood.get(a.id, 0) for a in areas
     }
-    table = two_way(
-        cells,
-        [a.id for a in areas],
-        LIFE_EVENTS,
-        row_totals=totals,
-        total_key=TOTAL,
-    )
+    if len({a.municipality_id for a in areas}) > 1:
+        table = _region_profiles(cells, totals, areas)
+    else:
+        table = two_way(
+            cells,
+            [a.id for a in areas],
+            LIFE_EVENTS,
+            row_totals=totals,
+            total_key=TOTAL,
+        )
     visible = [a for a in areas if shown is None or a.id in shown]
     rows = []
     for a in visible:
@@ -368,6 +405,31 @@ def profile_table(figures: Figures, areas: list[Area], shown: set[int] | None) -
         ],
         rows=rows,
     )
+
+
+def _region_profiles(
+    cells: dict[tuple[int, str], int], totals: dict[int, int], areas: list[Area]
+) -> Any:
+    """The profiles of a region: each life event's column adds up per municipality,
+    and the municipalities add up to the region (as the per-area tables do)."""
+    parts: dict[Any, list[int]] = {}
+    for a in areas:
+        parts.setdefault(municipality_key(a), []).append(a.id)
+    values: dict[Any, int] = dict(cells)
+    relations: list[Any] = []
+    for event in [*LIFE_EVENTS, TOTAL]:
+
+        def value(area_id: int, event: str = event) -> int:
+            return totals[area_id] if event == TOTAL else cells[(area_id, event)]
+
+        for key, ids in parts.items():
+            for area_id in ids:
+                values[(area_id, event)] = value(area_id)
+            values[(key, event)] = sum(value(i) for i in ids)
+            relations.append(((key, event), [(i, event) for i in ids]))
+        values[(TOTAL, event)] = sum(values[(key, event)] for key in parts)
+        relations.append(((TOTAL, event), [(key, event) for key in parts]))
+    return suppress(values, relations)
 
 
 def outcome_shares(figures: Figures) -> list[tuple[str, str]]:

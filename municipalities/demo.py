@@ -12,6 +12,7 @@ from municipalities.models import (
     Municipality,
     Neighbourhood,
     PostcodeArea,
+    Region,
     Team,
 )
 
@@ -74,6 +75,13 @@ GEOGRAPHY: dict[str, tuple[str, str, int, dict[str, list[tuple[str, int]]]]] = {
 }
 
 
+# A made-up region for the demo (these three municipalities do not work together in
+# reality): Den Helder on the coast and Lelystad in the polder; Nissewaard stays out,
+# so the demo shows that a regional manager sees nothing beyond the region.
+DEMO_REGION = ("Demoregio Kust en Polder", "demoregio-kust-en-polder")
+DEMO_REGION_MUNICIPALITIES = ("GM0400", "GM0995")
+
+
 @transaction.atomic
 def seed() -> None:
     for municipality_name, (slug, code, population, districts) in GEOGRAPHY.items():
@@ -109,3 +117,8 @@ def seed() -> None:
                 name=f"Wijkteam {district_name}",
                 defaults={"district": district},
             )
+    name, slug = DEMO_REGION
+    region, _ = Region.objects.update_or_create(slug=slug, defaults={"name": name})
+    Municipality.objects.filter(cbs_code__in=DEMO_REGION_MUNICIPALITIES).update(
+        region=region
+    )

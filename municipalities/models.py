@@ -1,7 +1,9 @@
 """Municipalities, their districts (wijken) and neighbourhoods (buurten), and teams.
 
 One installation can serve a regional cooperation of several municipalities; staff
-see only their own municipality, which every `visible_to` here enforces.
+see only their own municipality, which every `visible_to` here enforces. A region
+groups municipalities (each in at most one region) for the regional manager, who sees
+the aggregate figures of every municipality of their region and nothing else.
 """
 
 from __future__ import annotations
@@ -18,14 +20,33 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+class Region(models.Model):
+    """A regional cooperation of municipalities (a municipality is in at most one)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class MunicipalityQuerySet(models.QuerySet["Municipality"]):
     def visible_to(self, user: User) -> MunicipalityQuerySet:
+        """The user's own municipality; for a regional manager every municipality of
+        their region (whose pages show aggregates only)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
         if user.municipality_id is None:
             return self.none()
+        if getattr(user, "region_id", None) is not None:
+            return self.filter(region_id=user.region_id)
         return self.filter(pk=user.municipality_id)
 
 
@@ -39,6 +60,14 @@ class Municipality(models.Model):
         validators=[RegexValidator(r"^GM\d{4}$", _("Use the CBS format GM0000."))],
     )
     population = models.PositiveIntegerField(_("population"), default=0)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("region"),
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 

@@ -21,12 +21,23 @@ TEAM_LEAD = "team_lead"
 PARTNER = "partner"
 PILOT_OWNER = "pilot_owner"
 ALDERMAN = "alderman"
+REGIONAL = "regional_manager"
 ADMIN = "functional_admin"
-ROLES = (RESIDENT, CASEWORKER, TEAM_LEAD, PARTNER, PILOT_OWNER, ALDERMAN, ADMIN)
+ROLES = (
+    RESIDENT,
+    CASEWORKER,
+    TEAM_LEAD,
+    PARTNER,
+    PILOT_OWNER,
+    ALDERMAN,
+    REGIONAL,
+    ADMIN,
+)
 EVERYONE = frozenset(ROLES)
 STAFF = EVERYONE - {RESIDENT}
 TEAM = frozenset({CASEWORKER, TEAM_LEAD})
 MANAGERS = frozenset({PILOT_OWNER, ADMIN})
+DASHBOARD = frozenset({ALDERMAN, REGIONAL})
 
 # Route name -> the roles that may pass its role check. Public routes (open to anyone,
 # listed in the security baseline) need no entry.
@@ -101,12 +112,12 @@ POLICY: dict[str, frozenset[str]] = {
     "pilots:interest": EVERYONE,
     "pilots:mine": frozenset({RESIDENT}),
     "pilots:leave_own": frozenset({RESIDENT}),
-    "dashboards:home": frozenset({ALDERMAN}),
-    "dashboards:csv": frozenset({ALDERMAN}),
-    "dashboards:reports": frozenset({ALDERMAN}),
+    "dashboards:home": DASHBOARD,
+    "dashboards:csv": DASHBOARD,
+    "dashboards:reports": DASHBOARD,
     "dashboards:research_export": frozenset({ADMIN}),
-    "dashboards:report_status": frozenset({ALDERMAN}),
-    "dashboards:report_download": frozenset({ALDERMAN}),
+    "dashboards:report_status": DASHBOARD,
+    "dashboards:report_download": DASHBOARD,
     "notifications:list": STAFF,
     "notifications:read_all": STAFF,
     "notifications:open": STAFF,

@@ -64,6 +64,7 @@ def test_functional_admin_sees_own_municipality_staff_counts_and_no_residents(
         "partner": 1,
         "pilot_owner": 1,
         "alderman": 1,
+        "regional_manager": 1,
         "functional_admin": 1,
     }
 

@@ -48,6 +48,9 @@ from tests.test_access_policy import POLICY, ROLES
 SEARCH_WORD = "zqxzoekwoord"
 MUNICIPALITY_MARKER = f"ZQXLELYSTADMARKER {SEARCH_WORD}"
 RESIDENT_MARKER = f"ZQXOTHERRESIDENTMARKER {SEARCH_WORD}"
+# Personal data in the regional manager's region outside Den Helder: the regional
+# manager sees its figures, never a request, and nobody else sees anything of it.
+REGION_MARKER = f"ZQXREGIONPERSONMARKER {SEARCH_WORD}"
 SEARCH_PARAMETERS = ("q", "search", "query")
 
 
@@ -206,11 +209,22 @@ def _plant_for_other_resident(den_helder: Place, other_resident: User) -> None:
     )
 
 
+def _plant_in_region(hollands_kroon: Place) -> None:
+    help_request = HelpRequestFactory(
+        neighbourhood=hollands_kroon.neighbourhood,
+        team=hollands_kroon.team,
+        story=f"{REGION_MARKER} verhaal",
+        subject_name=f"{REGION_MARKER} Naam",
+    )
+    help_request.refresh_search_document()
+    MessageFactory(help_request=help_request, body=f"{REGION_MARKER} bericht")
+
+
 def markers_for(role: str) -> tuple[str, ...]:
     """What `role` (a Den Helder persona, or "anonymous") must never see."""
     if role in ("resident", "anonymous"):
-        return (MUNICIPALITY_MARKER, RESIDENT_MARKER)
-    return (MUNICIPALITY_MARKER,)
+        return (MUNICIPALITY_MARKER, REGION_MARKER, RESIDENT_MARKER)
+    return (MUNICIPALITY_MARKER, REGION_MARKER)
 
 
 def text_of(body: bytes) -> bytes:
@@ -257,8 +271,10 @@ def test_no_route_shows_another_municipalitys_or_residents_marker(
     everyone: dict[str, User],
     den_helder: Place,
     lelystad: Place,
+    hollands_kroon: Place,
 ) -> None:
     plant_markers(everyone, den_helder, lelystad)
+    _plant_in_region(hollands_kroon)
     leaks = []
     for role in ROLES:
         leaks += _leaks(client_for(everyone[role]), role, name, markers_for(role))

@@ -39,6 +39,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         pilot_owner = factory.Trait(role=Role.PILOT_OWNER)
         alderman = factory.Trait(role=Role.ALDERMAN)
         functional_admin = factory.Trait(role=Role.FUNCTIONAL_ADMIN)
+        # Give `region`; the municipality defaults to the region's first one.
+        regional_manager = factory.Trait(
+            role=Role.REGIONAL_MANAGER,
+            municipality=factory.LazyAttribute(
+                lambda o: o.region.municipalities.order_by("pk").first()
+            ),
+        )
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from casework.models import Triage
 from citizens.models import LifeEvent, Outcome, Status
-from citizens.tests.factories import HelpRequestFactory
+from citizens.tests.factories import AttachmentFactory, HelpRequestFactory
 from dashboards.refresh import refresh
 from municipalities.tests.factories import NeighbourhoodFactory
 from tests.fixtures.personas import Place, client_for
@@ -201,16 +201,20 @@ def test_no_link_leads_from_the_dashboard_to_a_person_or_case(
     assert "HV-" not in page
 
 
+@pytest.mark.parametrize("persona", ["alderman", "regional_manager"])
 def test_aldermen_reach_no_case_person_or_attachment_url(
-    alderman: User, data: Place
+    persona: str, everyone: dict[str, User], data: Place
 ) -> None:
     request = data.neighbourhood.help_requests.first()
-    client = client_for(alderman)
+    attachment = AttachmentFactory(help_request=request)
+    client = client_for(everyone[persona])
 
     for path in (
         f"/casework/requests/{request.reference}/",
         "/casework/queue/",
         f"/requests/{request.public_id}/",
+        f"/documents/{attachment.public_id}/",
+        f"/accounts/administration/accounts/{request.resident.public_id}/",
     ):
         assert client.get(path).status_code in (403, 404), path
 

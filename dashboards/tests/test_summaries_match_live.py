@@ -47,13 +47,13 @@ def _scopes(today: dt.date) -> list[Scope]:
         )
         districts = sorted({d for _n, d in nbh})
         for start in (add_months(end, -11), add_months(end, -2), add_months(end, -23)):
-            scopes.append(Scope(municipality.pk, start, end))
+            scopes.append(Scope((municipality.pk,), start, end))
         start = add_months(end, -11)
         for domain in Domain.values:
-            scopes.append(Scope(municipality.pk, start, end, domain=domain))
+            scopes.append(Scope((municipality.pk,), start, end, domain=domain))
         scopes.append(
             Scope(
-                municipality.pk,
+                (municipality.pk,),
                 start,
                 end,
                 neighbourhood_ids=tuple(n for n, d in nbh if d == districts[0]),
@@ -61,7 +61,7 @@ def _scopes(today: dt.date) -> list[Scope]:
         )
         scopes.append(
             Scope(
-                municipality.pk,
+                (municipality.pk,),
                 start,
                 end,
                 neighbourhood_ids=(nbh[-1][0],),
@@ -69,12 +69,26 @@ def _scopes(today: dt.date) -> list[Scope]:
             )
         )
         for pilot in Pilot.objects.filter(municipality=municipality):
-            scopes.append(Scope(municipality.pk, start, end, pilot=pilot.pk))
+            scopes.append(Scope((municipality.pk,), start, end, pilot=pilot.pk))
             scopes.append(
-                Scope(municipality.pk, start, end, pilot=pilot.pk, domain=Domain.DEBT)
+                Scope(
+                    (municipality.pk,), start, end, pilot=pilot.pk, domain=Domain.DEBT
+                )
             )
         # A period in the past, ending before the newest data.
-        scopes.append(Scope(municipality.pk, add_months(end, -8), add_months(end, -6)))
+        scopes.append(
+            Scope((municipality.pk,), add_months(end, -8), add_months(end, -6))
+        )
+    # A region: the municipalities together, as a regional manager sees them.
+    region = tuple(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(region) > 1
+    start = add_months(end, -11)
+    scopes += [
+        Scope(region, start, end),
+        Scope(region, add_months(end, -23), end),
+        Scope(region, start, end, domain=Domain.DEBT),
+        Scope(region, add_months(end, -2), end, domain=Domain.WMO),
+    ]
     return scopes
 
 

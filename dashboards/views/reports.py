@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.access import role_required
-from accounts.models import Role
+from accounts.models import DASHBOARD_ROLES
 from dashboards.forms import ReportForm, default_period
 from dashboards.models import Report, ReportStatus, Section
 from dashboards.pilots import pilot_choices, summaries_of
 from dashboards.reports import report_path
 from dashboards.services import report_request
+from municipalities.models import Municipality
 
 
 def _report_for_user(request: HttpRequest, public_id: UUID) -> Report:
@@ -26,12 +27,18 @@ def _report_for_user(request: HttpRequest, public_id: UUID) -> Report:
     )
 
 
-@role_required(Role.ALDERMAN)
+@role_required(*DASHBOARD_ROLES)
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    pilots = pilot_choices(summaries_of(user.municipality_id))
+    places = list(
+        Municipality.objects.visible_to(user).order_by("name").values_list("pk", "name")
+    )
+    pilots = pilot_choices(
+        summaries_of(tuple(pk for pk, _name in places)),
+        with_municipality=len(places) > 1,
+    )
     if request.method == "POST":
-        form = ReportForm(request.POST, user=user, pilots=pilots)
+        form = ReportForm(request.POST, user=user, pilots=pilots, municipalities=places)
         if form.is_valid():
             report_request(user=user, data=form.cleaned_data)
             return redirect("dashboards:reports")
@@ -45,8 +52,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
             },
             user=user,
             pilots=pilots,
+            municipalities=places,
         )
-    reports = Report.objects.owned_by(user).filter(expires_at__gt=timezone.now())[:50]
+    reports = (
+        Report.objects.owned_by(user)
+        .filter(expires_at__gt=timezone.now())
+        .select_related("region", "municipality")[:50]
+    )
     return render(
         request,
         "dashboards/reports.html",
@@ -59,7 +71,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.ALDERMAN)
+@role_required(*DASHBOARD_ROLES)
 def report_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
     report = _report_for_user(request, public_id)
     response = render(request, "dashboards/_report_row.html", {"report": report})
@@ -69,7 +81,7 @@ def report_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return response
 
 
-@role_required(Role.ALDERMAN)
+@role_required(*DASHBOARD_ROLES)
 def report_download(request: HttpRequest, public_id: UUID, kind: str) -> HttpResponse:
     report = _report_for_user(request, public_id)
     name = {"pdf": report.pdf_name, "xlsx": report.xlsx_name}.get(kind)
@@ -78,5 +90,8 @@ def report_download(request: HttpRequest, public_id: UUID, kind: str) -> HttpRes
     path = report_path(name)
     if not path.exists():
         raise Http404
-    filename = f"buurtkracht-{report.municipality.slug}-{report.start:%Y-%m}-{report.end:%Y-%m}.{kind}"
+    place = report.region or report.municipality
+    filename = (
+        f"buurtkracht-{place.slug}-{report.start:%Y-%m}-{report.end:%Y-%m}.{kind}"
+    )
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename)

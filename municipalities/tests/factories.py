@@ -1,6 +1,14 @@
 import factory
 
-from municipalities.models import District, Municipality, Neighbourhood, Team
+from municipalities.models import District, Municipality, Neighbourhood, Region, Team
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    name = factory.Sequence(lambda n: f"Regio {n}")
+    slug = factory.Sequence(lambda n: f"regio-{n}")
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):

@@ -38,7 +38,10 @@ def test_seed_demo_loads_three_municipalities_with_districts_teams_and_every_rol
                 "role", flat=True
             )
         )
-        assert roles == set(Role.values)
+        # The one regional manager of the demo is at home in Den Helder.
+        assert roles - {Role.REGIONAL_MANAGER} == set(Role.values) - {
+            Role.REGIONAL_MANAGER
+        }
     assert Neighbourhood.objects.filter(
         name="Visbuurt", district__municipality__name="Den Helder"
     ).exists()
@@ -86,6 +89,30 @@ def test_every_demo_account_logs_in_with_the_documented_password(
         assert response.context["user"].role == role
 
 
+def test_the_demo_regional_manager_sees_the_demo_region_on_the_dashboard(
+    db: None,
+) -> None:
+    from accounts.demo import regional_manager_email
+
+    call_command("seed_demo")
+    client = Client()
+    response = client.post(
+        "/accounts/login/",
+        {"username": regional_manager_email(), "password": DEMO_PASSWORD},
+        follow=True,
+    )
+
+    user = response.context["user"]
+    assert user.role == Role.REGIONAL_MANAGER
+    assert response.redirect_chain[-1][0] == "/dashboard/"
+    assert set(
+        Municipality.objects.visible_to(user).values_list("name", flat=True)
+    ) == {"Den Helder", "Lelystad"}
+    page = response.content.decode()
+    assert "Demoregio Kust en Polder" in page
+    assert "Nissewaard" not in page
+
+
 def test_readme_documents_the_demo_accounts_and_password() -> None:
     from pathlib import Path
 
@@ -101,6 +128,7 @@ def test_readme_documents_the_demo_accounts_and_password() -> None:
         "beheerder",
     ):
         assert f"{address}@den-helder.buurtkracht.test" in readme
+    assert "regiomanager@demoregio-kust-en-polder.buurtkracht.test" in readme
 
 
 def test_demo_gives_each_caseworker_a_caseload_with_deadlines(db: None) -> None:

@@ -46,6 +46,22 @@ def test_staff_see_only_their_own_municipality(
 
 
 @pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m.__name__)
+def test_a_regional_manager_sees_the_municipalities_of_the_region_only(
+    model,
+    everyone: dict[str, User],
+    den_helder: Place,
+    hollands_kroon: Place,
+    lelystad: Place,  # type: ignore[no-untyped-def]
+) -> None:
+    visible = list(model.objects.visible_to(everyone["regional_manager"]))
+
+    assert {_municipality_of(obj) for obj in visible} == {
+        den_helder.municipality,
+        hollands_kroon.municipality,
+    }
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m.__name__)
 def test_lelystad_staff_see_nothing_of_den_helder(
     model,
     everyone: dict[str, User],
@@ -92,9 +108,12 @@ def test_user_accounts_visible_to_each_role(everyone: dict[str, User]) -> None:
             "partner",
             "pilot_owner",
             "alderman",
+            # At home in Den Helder: its administrator manages the account.
+            "regional_manager",
             "functional_admin",
         )
     }
+    assert visible("regional_manager") == {everyone["regional_manager"].email}
     assert visible("lelystad_admin") == {
         everyone["lelystad_caseworker"].email,
         everyone["lelystad_admin"].email,

@@ -83,7 +83,7 @@ class World:
 def _areas(world: World) -> list[Any]:
     from dashboards.board import areas_of
 
-    return areas_of(world.place.municipality.pk)
+    return areas_of((world.place.municipality.pk,))
 
 
 def _login_request(world: World) -> Any:

@@ -1,5 +1,6 @@
 """axe-core on the dashboard pages of the demo (WCAG 2.1 A/AA): the board, after an
-htmx filter, with a chart's table open, and the report builder."""
+htmx filter, with a chart's table open, and the report builder; of the alderman and
+of the regional manager."""
 
 import re
 
@@ -36,6 +37,25 @@ def test_dashboard_pages(demo: None, context: BrowserContext) -> None:  # noqa: 
     problems += _violations(page, "/dashboard/?domain=debt&start=2025-06&end=2026-05")
     problems += _violations(page, "/dashboard/reports/")
     problems += _violations(page, "/dashboard/?start=2026-13")
+
+    assert problems == []
+
+
+def test_regional_dashboard_pages(demo: None, context: BrowserContext) -> None:  # noqa: F811
+    from accounts.demo import regional_manager_email
+    from municipalities.models import Municipality
+
+    page = context.new_page()
+    _log_in(page, regional_manager_email())
+    lelystad = Municipality.objects.get(slug="lelystad")
+
+    problems = _violations(page, "/dashboard/")
+    page.get_by_label("Gemeente", exact=True).select_option(str(lelystad.pk))
+    page.wait_for_url(re.compile(f"municipality={lelystad.pk}"))
+    page.get_by_test_id("chart-months").locator("summary").click()
+    problems += _axe(page, "/dashboard/ (one municipality, table open)")
+    problems += _violations(page, "/dashboard/reports/")
+    problems += _violations(page, "/dashboard/?municipality=999999")
 
     assert problems == []
 

@@ -18,6 +18,7 @@ NAVIGATION_LABELS = {
     "partner": "Mijn organisatie",
     "pilot_owner": "Pilots",
     "alderman": "Overzicht",
+    "regional_manager": "Regio-overzicht",
     "functional_admin": "Beheer",
 }
 
