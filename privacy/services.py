@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
@@ -237,14 +237,9 @@ def _expired_accesses(now: datetime) -> models.QuerySet[FileAccess]:
 
 
 def _delete_accesses(accesses: models.QuerySet[FileAccess]) -> int:
-    """The access log refuses UPDATE and DELETE (a trigger) unless the transaction
-    says it is the purge; SET LOCAL ends with the transaction."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL privacy.purge = 'on'")
-    deleted, _ = accesses.delete()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL privacy.purge = 'off'")
-    return deleted
+    """The access log refuses UPDATE and DELETE (model guards and a database
+    trigger); its `purge()` is the one way out, and only this job calls it."""
+    return accesses.purge()
 
 
 ANONYMOUS_EMAIL_DOMAIN = "removed.invalid"
