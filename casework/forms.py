@@ -249,6 +249,8 @@ class ConsentRecordForm(forms.Form):
     )
 
     def __init__(self, *args, help_request: HelpRequest, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # Its own ids: the referral form on the same page has an organisation field.
+        kwargs.setdefault("auto_id", "consent_%s")
         kwargs.setdefault(
             "initial",
             {
