@@ -141,9 +141,9 @@ def test_consent_given_used_withdrawn_and_counted(
     )
     referral_form.get_by_label("Wat vraagt u de organisatie?").fill("Nog eens?")
     referral_form.get_by_role("button", name="Verwijzing versturen").click()
-    expect(
-        referral_form.locator("#id_organisation_error")
-    ).to_contain_text("geen geldige toestemming")
+    expect(referral_form.locator("#id_organisation_error")).to_contain_text(
+        "geen geldige toestemming"
+    )
     assert Referral.objects.filter(help_request=help_request).count() == 1
 
     # The functional admin's consent overview counts it as withdrawn.
