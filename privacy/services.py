@@ -24,6 +24,7 @@ from casework.models import Household, PlanAction, PlanGoal
 from citizens import uploads
 from citizens.models import (
     Attachment,
+    Consent,
     FileAccess,
     HelpRequest,
     HelpRequestDraft,
@@ -198,6 +199,10 @@ def _anonymise(ids: list[int], rule: str, now: datetime) -> Counter[str]:
     )
     counts[RecordKind.DRAFT] += drafts.delete()[1].get(HelpRequestDraft._meta.label, 0)
     counts[RecordKind.CASE_TEXT] += _blank_case_text(ids)
+    # Who gave or withdrew a consent would tie the anonymised request to an account.
+    Consent.objects.filter(help_request_id__in=ids).update(
+        recorded_by=None, withdrawn_by=None
+    )
     requests = HelpRequest.objects.filter(pk__in=ids)
     counts[RecordKind.HELP_REQUEST] += requests.update(
         postcode=Substr("postcode", 1, 4), **BLANKED_FIELDS
