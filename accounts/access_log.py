@@ -1,4 +1,5 @@
-"""Searching the access log (who looked at which help request, when and why) for the
+"""Searching the access log (who looked at which help request, when, on whose behalf
+and why; the data subject is the request's resident) for the
 functional administrator: rows of their own municipality only, newest first, a page
 at a time by keyset, so that deep pages cost the same as the first."""
 
@@ -76,7 +77,13 @@ def access_log_page(
         at, pk = after
         accesses = accesses.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
     found = list(
-        accesses.select_related("user", "help_request")
+        accesses.select_related(
+            "user",
+            "help_request",
+            "acting_for_team",
+            "acting_for_organisation",
+            "acting_for_municipality",
+        )
         .only(
             "at",
             "role",
@@ -84,6 +91,9 @@ def access_log_page(
             "reason",
             "user__full_name",
             "help_request__reference",
+            "acting_for_team__name",
+            "acting_for_organisation__name",
+            "acting_for_municipality__name",
         )
         .order_by("-at", "-pk")[: PAGE_SIZE + 1]
     )
@@ -93,6 +103,7 @@ def access_log_page(
             "at": access.at,
             "staff": access.user.full_name if access.user else "",
             "role": role_labels.get(access.role, access.role),
+            "on_behalf_of": access.on_behalf_of(),
             "reference": access.help_request.reference,
             "purpose": access.get_purpose_display(),
             "reason": access.reason,

@@ -1,17 +1,21 @@
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django import forms
-from django.utils import timezone
+from django.conf import settings
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TEAM_ROLES, User
-from casework.models import ContactKind, Domain, Urgency, referral_consented
+from casework.models import ContactKind, Domain, Urgency
 from casework.stages import Stage, allowed_stages
 from citizens.forms import MAX_TEXT
 from citizens.models import (
+    Consent,
+    ConsentRecipient,
     HelpRequest,
     Outcome,
     UrgentSituation,
+    sharing_consent,
 )
 from municipalities.models import Team
 from networks.models import Organisation
@@ -188,6 +192,12 @@ class AccessReasonForm(forms.Form):
     )
 
 
+NO_CONSENT_FOR_ORGANISATION = _(
+    "The resident has no valid consent for sharing with this organisation (never "
+    "given, expired or withdrawn). Ask them first and record their consent."
+)
+
+
 class ReferralForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
@@ -208,11 +218,94 @@ class ReferralForm(forms.Form):
 
     def clean_organisation(self) -> Organisation:
         organisation = self.cleaned_data["organisation"]
-        if not referral_consented(self.help_request, organisation):
-            raise forms.ValidationError(
-                _(
-                    "The resident did not agree to share their details with this "
-                    "kind of organisation. Ask them first."
-                )
-            )
+        if sharing_consent(self.help_request, organisation=organisation) is None:
+            raise forms.ValidationError(NO_CONSENT_FOR_ORGANISATION)
         return organisation
+
+
+class ConsentRecordForm(forms.Form):
+    """Consent the resident gave orally (by phone or at the kitchen table)."""
+
+    recipient = forms.ChoiceField(
+        label=_("Who may receive the resident's details"),
+        choices=[("", "—"), *ConsentRecipient.choices],
+        error_messages={"required": _("Choose who may receive the details.")},
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("The organisation (only for one organisation)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Fill in until when the consent holds.")},
+    )
+    confirmed = forms.BooleanField(
+        label=_("The resident told me they agree to this."),
+        error_messages={
+            "required": _("Record consent only when the resident agreed to it.")
+        },
+    )
+
+    def __init__(self, *args, help_request: HelpRequest, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # Its own ids: the referral form on the same page has an organisation field.
+        kwargs.setdefault("auto_id", "consent_%s")
+        kwargs.setdefault(
+            "initial",
+            {
+                "valid_until": timezone.localdate()
+                + timedelta(days=settings.CONSENT_VALID_DAYS - 1)
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.help_request = help_request
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            municipality_id=help_request.municipality_id
+        ).order_by("name")
+
+    def clean_valid_until(self) -> date:
+        until = self.cleaned_data["valid_until"]
+        today = timezone.localdate()
+        if until < today:
+            raise forms.ValidationError(_("Choose a date from today on."))
+        if until >= today + timedelta(days=settings.CONSENT_VALID_DAYS):
+            raise forms.ValidationError(
+                _("Consent lasts at most %(days)s days; ask again when it ends.")
+                % {"days": settings.CONSENT_VALID_DAYS}
+            )
+        return until
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        recipient = data.get("recipient")
+        organisation = data.get("organisation")
+        if recipient == ConsentRecipient.ORGANISATION and organisation is None:
+            self.add_error("organisation", _("Choose the organisation."))
+        elif recipient and recipient != ConsentRecipient.ORGANISATION:
+            data["organisation"] = organisation = None
+        if data.get("valid_until"):
+            # It holds through the last day, to the start of the next (local time).
+            data["expires_at"] = timezone.make_aware(
+                datetime.combine(data["valid_until"] + timedelta(days=1), time.min)
+            )
+        if recipient:
+            existing = (
+                Consent.objects.filter(
+                    help_request_id=self.help_request.pk,
+                    recipient=recipient,
+                    organisation=organisation,
+                )
+                .valid_at()
+                .first()
+            )
+            if existing is not None:
+                self.add_error(
+                    "recipient",
+                    _(
+                        "There is already a valid consent for this until %(until)s. "
+                        "It can be recorded again once it has ended."
+                    )
+                    % {"until": formats.date_format(existing.valid_until)},
+                )
+        return data

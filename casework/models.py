@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from citizens.models import HelpRequest
-    from networks.models import Organisation
+    pass
 
 from casework.stages import Stage
 from socialdomain.lib.workdays import (
@@ -454,14 +453,3 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.help_request_id} → {self.organisation_id}"
-
-
-def referral_consented(help_request: HelpRequest, organisation: Organisation) -> bool:
-    """Whether the resident agreed to share their details with this kind of partner."""
-    from networks.models import OrganisationKind
-
-    if organisation.kind == OrganisationKind.COMMUNITY_CENTRE:
-        return help_request.share_with_community_centre
-    if organisation.kind == OrganisationKind.VOLUNTEER_ORGANISATION:
-        return help_request.share_with_volunteers
-    return help_request.share_with_local_organisations

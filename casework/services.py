@@ -37,6 +37,7 @@ from citizens.models import (
     InvalidTransition,
     Message,
     Outcome,
+    sharing_consent,
 )
 from municipalities.models import Team
 from networks.models import Organisation
@@ -392,10 +393,17 @@ def zrm_change(help_request: HelpRequest) -> list[dict[str, object]]:
     return rows
 
 
+class NoConsent(Exception):
+    """The resident has no valid consent for this sharing."""
+
+
 def referral_send(
     *, help_request: HelpRequest, by: User, organisation: Organisation, question: str
 ) -> Referral:
-    """Refer the request to an organisation (consent was checked by the form)."""
+    """Refer the request to an organisation: only under a valid consent of the
+    resident for it (the form says so at the field; checked again here)."""
+    if sharing_consent(help_request, organisation=organisation) is None:
+        raise NoConsent(organisation.pk)
     return Referral.objects.create(
         help_request=help_request,
         organisation=organisation,

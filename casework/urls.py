@@ -44,4 +44,14 @@ urlpatterns = [
         name="household_plan",
     ),
     path("requests/<str:reference>/referrals/", views.referral, name="referral"),
+    path(
+        "requests/<str:reference>/consents/",
+        views.consent_record,
+        name="consent_record",
+    ),
+    path(
+        "requests/<str:reference>/consents/<uuid:public_id>/withdraw/",
+        views.consent_withdraw_for_resident,
+        name="consent_withdraw",
+    ),
 ]

@@ -1,3 +1,5 @@
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -16,8 +18,10 @@ from casework.access import (
     open_help_request_for_staff,
 )
 from casework.forms import (
+    NO_CONSENT_FOR_ORGANISATION,
     AccessReasonForm,
     AssignForm,
+    ConsentRecordForm,
     ContactMomentForm,
     ProgressForm,
     ReferralForm,
@@ -28,6 +32,7 @@ from casework.forms_wmo import WmoApplicationForm, WmoDecisionForm
 from casework.models import DeadlineKind
 from casework.services import (
     EditConflict,
+    NoConsent,
     contact_moment_add,
     deadline_resume,
     deadline_suspend,
@@ -39,8 +44,13 @@ from casework.services import (
     stored_stage,
 )
 from casework.stages import Stage
-from citizens.models import HelpRequest, InvalidTransition
-from citizens.services import MessageRefused, message_post
+from citizens.models import ConsentMethod, HelpRequest, InvalidTransition
+from citizens.services import (
+    MessageRefused,
+    consent_give,
+    consent_withdraw,
+    message_post,
+)
 from municipalities.models import Neighbourhood
 
 
@@ -101,6 +111,8 @@ def _render_detail(
         "referral_form": ReferralForm(help_request=help_request),
         "referrals": help_request.referrals.select_related("organisation"),
         "matches": help_request.matches.select_related("volunteer__user"),
+        "consents": help_request.consents.select_related("organisation"),
+        "consent_form": ConsentRecordForm(help_request=help_request),
         **forms,
     }
     return render(request, "casework/request_detail.html", context, status=status)
@@ -264,6 +276,43 @@ def referral(request: HttpRequest, reference: str) -> HttpResponse:
     form = ReferralForm(request.POST, help_request=help_request)
     if not form.is_valid():
         return _render_detail(request, help_request, referral_form=form, status=400)
-    referral_send(help_request=help_request, by=request.user, **form.cleaned_data)
+    try:
+        referral_send(help_request=help_request, by=request.user, **form.cleaned_data)
+    except NoConsent:
+        form.add_error("organisation", NO_CONSENT_FOR_ORGANISATION)
+        return _render_detail(request, help_request, referral_form=form, status=400)
     messages.success(request, _("The referral has been sent."))
+    return redirect("casework:request_detail", reference)
+
+
+@role_required(Role.CASEWORKER, Role.TEAM_LEAD)
+@require_POST
+def consent_record(request: HttpRequest, reference: str) -> HttpResponse:
+    help_request = get_help_request_for_staff(request, reference)
+    form = ConsentRecordForm(request.POST, help_request=help_request)
+    if not form.is_valid():
+        return _render_detail(request, help_request, consent_form=form, status=400)
+    data = form.cleaned_data
+    consent_give(
+        help_request=help_request,
+        recipient=data["recipient"],
+        organisation=data["organisation"],
+        method=ConsentMethod.ORALLY,
+        by=request.user,
+        expires_at=data["expires_at"],
+    )
+    messages.success(request, _("The consent has been recorded."))
+    return redirect("casework:request_detail", reference)
+
+
+@role_required(Role.CASEWORKER, Role.TEAM_LEAD)
+@require_POST
+def consent_withdraw_for_resident(
+    request: HttpRequest, reference: str, public_id: UUID
+) -> HttpResponse:
+    """The resident withdrew consent by phone or in person."""
+    help_request = get_help_request_for_staff(request, reference)
+    consent = get_object_or_404(help_request.consents, public_id=public_id)
+    consent_withdraw(consent=consent, by=request.user)
+    messages.success(request, _("The consent has been withdrawn."))
     return redirect("casework:request_detail", reference)

@@ -5,9 +5,11 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from accounts.models import Role
 from citizens.models import (
     AccessPurpose,
     Attachment,
+    Consent,
     FileAccess,
     HelpRequest,
     HelpRequestDraft,
@@ -85,3 +87,18 @@ def get_attachment_for_user(request: HttpRequest, public_id: UUID) -> Attachment
         )
         return attachment
     raise Http404
+
+
+def get_consent_for_resident(
+    request: HttpRequest, reference: str, public_id: UUID
+) -> Consent:
+    """A consent of one of the resident's own requests (or one filed for someone)."""
+    consent = (
+        Consent.objects.visible_to(request.user)
+        .filter(help_request__reference=reference, public_id=public_id)
+        .select_related("organisation")
+        .first()
+    )
+    if consent is None or request.user.role != Role.RESIDENT:
+        raise Http404
+    return consent

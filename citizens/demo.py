@@ -3,6 +3,7 @@ messages, a contact person, history and the record of who looked at them."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,6 +11,10 @@ from accounts.demo import PEOPLE, demo_email
 from accounts.models import Role, User
 from citizens.models import (
     AccessPurpose,
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentRecipient,
     FileAccess,
     HelpRequest,
     HelpRequestDraft,
@@ -138,7 +143,6 @@ def seed() -> None:
                 contact_methods=["phone", "email"],
                 phone="0612345678",
                 privacy_accepted_at=submitted,
-                share_with_community_centre=True,
                 submitted_at=submitted,
                 contact_person=caseworker if len(path) > 2 else None,
                 team=caseworker.team if len(path) > 2 else None,
@@ -152,6 +156,15 @@ def seed() -> None:
                 satisfaction_score=score,
             )
             help_request.refresh_search_document()
+            Consent.objects.create(
+                help_request=help_request,
+                purpose=ConsentPurpose.REFERRAL,
+                recipient=ConsentRecipient.COMMUNITY_CENTRES,
+                method=ConsentMethod.ONLINE,
+                given_at=submitted,
+                expires_at=submitted + timedelta(days=settings.CONSENT_VALID_DAYS),
+                recorded_by=resident,
+            )
             previous = ""
             for index, status in enumerate(path):
                 StatusChange.objects.create(

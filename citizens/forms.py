@@ -5,10 +5,12 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from citizens import uploads
 from citizens.models import (
+    ConsentRecipient,
     ContactMethod,
     FollowUpAnswer,
     LifeEvent,
@@ -262,6 +264,17 @@ class ConsentForm(forms.Form):
         label=_("Local organisations that could help me may receive my details."),
         required=False,
     )
+
+    # Each ticked box becomes a Consent for this kind of recipient.
+    SHARING = {
+        "share_with_community_centre": ConsentRecipient.COMMUNITY_CENTRES,
+        "share_with_volunteers": ConsentRecipient.VOLUNTEERS,
+        "share_with_local_organisations": ConsentRecipient.LOCAL_ORGANISATIONS,
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.valid_days = settings.CONSENT_VALID_DAYS
 
 
 class EmailForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from networks.models import Organisation
 
 
 class LifeEvent(models.TextChoices):
@@ -275,9 +277,8 @@ class HelpRequest(models.Model):
         _("best times to contact"), max_length=200, blank=True
     )
     privacy_accepted_at = models.DateTimeField()
-    share_with_community_centre = models.BooleanField(default=False)
-    share_with_volunteers = models.BooleanField(default=False)
-    share_with_local_organisations = models.BooleanField(default=False)
+    # Consent to share with partners and volunteers: `Consent` rows, per purpose and
+    # recipient, each with its own end date.
     # Filed on behalf of someone else.
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -482,6 +483,223 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class ConsentPurpose(models.TextChoices):
+    REFERRAL = "referral", _("Referral: an organisation gets my question to help me")
+    VOLUNTEER_HELP = "volunteer_help", _("Help from a volunteer")
+
+
+class ConsentRecipient(models.TextChoices):
+    COMMUNITY_CENTRES = "community_centres", _("Community centres")
+    VOLUNTEERS = (
+        "volunteers",
+        _("Volunteers of the neighbourhood network and their volunteer organisations"),
+    )
+    LOCAL_ORGANISATIONS = (
+        "local_organisations",
+        _("Other local organisations of the social map"),
+    )
+    ORGANISATION = "organisation", _("One organisation")
+
+
+class ConsentMethod(models.TextChoices):
+    ONLINE = "online", _("Online, by the resident")
+    ORALLY = "orally", _("Orally, to the caseworker")
+
+
+# What a consent for a kind of recipient is for: the community centres and other
+# organisations receive a referral, the volunteer network a match or a referral to a
+# volunteer organisation that finds one.
+PURPOSE_OF_RECIPIENT: dict[str, str] = {
+    ConsentRecipient.COMMUNITY_CENTRES: ConsentPurpose.REFERRAL,
+    ConsentRecipient.VOLUNTEERS: ConsentPurpose.VOLUNTEER_HELP,
+    ConsentRecipient.LOCAL_ORGANISATIONS: ConsentPurpose.REFERRAL,
+    ConsentRecipient.ORGANISATION: ConsentPurpose.REFERRAL,
+}
+
+
+def recipient_for_kind(kind: str) -> str:
+    """The kind of recipient an organisation of this kind falls under."""
+    from networks.models import OrganisationKind
+
+    if kind == OrganisationKind.COMMUNITY_CENTRE:
+        return ConsentRecipient.COMMUNITY_CENTRES
+    if kind == OrganisationKind.VOLUNTEER_ORGANISATION:
+        return ConsentRecipient.VOLUNTEERS
+    return ConsentRecipient.LOCAL_ORGANISATIONS
+
+
+def default_consent_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.CONSENT_VALID_DAYS)
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def valid_at(self, at: datetime | None = None) -> ConsentQuerySet:
+        """Given, not withdrawn and not yet expired at `at` (default: now)."""
+        at = at or timezone.now()
+        return self.filter(
+            withdrawn_at__isnull=True, given_at__lte=at, expires_at__gt=at
+        )
+
+    def covering(self, *, organisation: Organisation | None) -> ConsentQuerySet:
+        """The consents under which the resident's details may go to `organisation`
+        (a referral) or, without one, to a volunteer (a match). The one rule for
+        every place where data leaves for a partner or volunteer."""
+        if organisation is None:
+            return self.filter(
+                purpose=ConsentPurpose.VOLUNTEER_HELP,
+                recipient=ConsentRecipient.VOLUNTEERS,
+            )
+        kind = recipient_for_kind(organisation.kind)
+        return self.filter(
+            models.Q(recipient=kind, purpose=PURPOSE_OF_RECIPIENT[kind])
+            | models.Q(
+                recipient=ConsentRecipient.ORGANISATION,
+                organisation_id=organisation.pk,
+                purpose=ConsentPurpose.REFERRAL,
+            )
+        )
+
+    def visible_to(self, user: User) -> ConsentQuerySet:
+        """Residents: the consents of their own requests (and those filed for
+        someone); team roles: those of the requests in their scope."""
+        from accounts.models import TEAM_ROLES, Role
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.role == Role.RESIDENT:
+            requests = HelpRequest.objects.for_resident(user)
+        elif user.role in TEAM_ROLES:
+            requests = HelpRequest.objects.visible_to(user)
+        else:
+            return self.none()
+        return self.filter(help_request__in=requests.values("pk"))
+
+
+class Consent(models.Model):
+    """The resident's consent to share their details with one kind of recipient (or
+    one organisation) for one purpose, until `expires_at` or until withdrawn.
+
+    The data subject is the request's resident (or the person it was filed for).
+    Sharing is allowed only under a valid consent: `sharing_consent()`."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose)
+    recipient = models.CharField(
+        _("recipient"), max_length=30, choices=ConsentRecipient
+    )
+    organisation = models.ForeignKey(
+        "networks.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("organisation"),
+    )
+    method = models.CharField(
+        _("how it was given"), max_length=10, choices=ConsentMethod
+    )
+    given_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=default_consent_expiry)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_at", "-pk"]
+        indexes = [
+            models.Index(fields=["help_request", "purpose", "recipient"]),
+            models.Index(fields=["expires_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    recipient=ConsentRecipient.ORGANISATION,
+                    organisation__isnull=False,
+                )
+                | (
+                    ~models.Q(recipient=ConsentRecipient.ORGANISATION)
+                    & models.Q(organisation__isnull=True)
+                ),
+                name="consent_organisation_only_for_one_organisation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("given_at")),
+                name="consent_expires_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.help_request_id} {self.purpose} {self.recipient}"
+
+    @property
+    def resident(self) -> User | None:
+        return self.help_request.resident
+
+    def state_at(self, at: datetime | None = None) -> str:
+        at = at or timezone.now()
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if self.expires_at <= at:
+            return "expired"
+        return "valid"
+
+    @property
+    def state(self) -> str:
+        return self.state_at()
+
+    @property
+    def valid_until(self) -> date:
+        """The last day the consent holds (it ends at the start of the next)."""
+        return timezone.localdate(self.expires_at - timedelta(microseconds=1))
+
+    def recipient_label(self) -> str:
+        if self.recipient == ConsentRecipient.ORGANISATION and self.organisation:
+            return self.organisation.name
+        return str(self.get_recipient_display())
+
+
+def sharing_consent(
+    help_request: HelpRequest,
+    *,
+    organisation: Organisation | None,
+    at: datetime | None = None,
+) -> Consent | None:
+    """The valid consent under which the request's details may go to `organisation`
+    (None: to a volunteer), or None: then nothing is shared. One query."""
+    return (
+        Consent.objects.filter(help_request_id=help_request.pk)
+        .valid_at(at)
+        .covering(organisation=organisation)
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def consented_subquery(
+    help_request_ref: str, *, organisation: Organisation | None
+) -> models.Exists:
+    """For lists: whether the row's request (at `help_request_ref`, an OuterRef
+    path) may be shared with `organisation` (None: a volunteer) now."""
+    return models.Exists(
+        Consent.objects.valid_at()
+        .covering(organisation=organisation)
+        .filter(help_request_id=models.OuterRef(help_request_ref))
+    )
+
+
 class AccessPurpose(models.TextChoices):
     HANDLE = "handle", _("Handling the request")
     TEAM_OVERVIEW = "team_overview", _("Team lead oversight")
@@ -490,9 +708,40 @@ class AccessPurpose(models.TextChoices):
     EXPORT = "export", _("Export")
 
 
-class FileAccess(models.Model):
-    """Who looked at a help request, when and why (NEN 7513-style access log).
+class AppendOnlyError(Exception):
+    """The access log is append-only for the application."""
 
+
+class FileAccessQuerySet(models.QuerySet["FileAccess"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(_("The access log cannot be changed."))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(_("The access log cannot be deleted from."))
+
+    def purge(self) -> int:
+        """Delete these entries: for the retention purge only
+        (`privacy.services.purge_personal_data`). Call inside a transaction: the
+        database trigger lets a DELETE through only in a transaction that set
+        `privacy.purge`, and SET LOCAL ends with it."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL privacy.purge = 'on'")
+        try:
+            deleted, _rows = models.QuerySet.delete(self)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL privacy.purge = 'off'")
+        return deleted
+
+
+class FileAccess(models.Model):
+    """Who looked at a help request, when, on whose behalf and why (NEN 7513-style
+    access log). Append-only: the model refuses changes and deletes, and a database
+    trigger (privacy migration 0002) refuses UPDATE and DELETE except for the purge.
+
+    The data subject is the request's resident (or the person it was filed for).
     Residents see the date, role and purpose of every look; never the name."""
 
     help_request = models.ForeignKey(
@@ -502,20 +751,63 @@ class FileAccess(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     role = models.CharField(max_length=20)
+    # On whose behalf: the user's team (team roles), organisation (partners) and
+    # municipality, as they were at the look. PROTECT: a team or organisation with
+    # log entries is not deleted (the log cannot be changed to unlink it).
+    acting_for_municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    acting_for_team = models.ForeignKey(
+        "municipalities.Team", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    acting_for_organisation = models.ForeignKey(
+        "networks.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     purpose = models.CharField(max_length=20, choices=AccessPurpose)
     # Given when someone opens a request outside their own caseload.
     reason = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now)
+
+    objects = FileAccessQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["help_request", "-at"]),
             models.Index(fields=["user", "-at"]),
+            # The administrator's search, newest first, a page at a time.
+            models.Index(fields=["-at", "-id"], name="fileaccess_newest_first"),
         ]
 
     def __str__(self) -> str:
         return f"{self.help_request_id} {self.role} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(_("The access log cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(_("The access log cannot be deleted from."))
+
+    @property
+    def data_subject(self) -> User | None:
+        return self.help_request.resident
+
+    def on_behalf_of(self) -> str:
+        """The team, organisation or municipality the user acted for (loaded with
+        select_related by the search)."""
+        for unit in (
+            self.acting_for_team,
+            self.acting_for_organisation,
+            self.acting_for_municipality,
+        ):
+            if unit is not None:
+                return unit.name
+        return ""
 
     @classmethod
     def record(
@@ -525,6 +817,9 @@ class FileAccess(models.Model):
             help_request=help_request,
             user=user,
             role=user.role,
+            acting_for_municipality_id=user.municipality_id,
+            acting_for_team_id=user.team_id,
+            acting_for_organisation_id=user.organisation_id,
             purpose=purpose,
             reason=reason,
         )

@@ -15,6 +15,7 @@ from citizens import uploads
 from citizens.models import (
     OPEN_STATUSES,
     Attachment,
+    Consent,
     HelpRequest,
     HelpRequestDraft,
     Message,
@@ -32,6 +33,7 @@ def export_data(user: User) -> dict[str, Any]:
         "status_changes",
         "attachments",
         "accesses",
+        Prefetch("consents", queryset=Consent.objects.select_related("organisation")),
         Prefetch(
             "messages",
             queryset=Message.objects.filter(for_resident=True),
@@ -67,11 +69,20 @@ def export_data(user: User) -> dict[str, Any]:
                 "contact_times": help_request.contact_times,
                 "consent": {
                     "privacy_accepted_at": _iso(help_request.privacy_accepted_at),
-                    "share_with_community_centre": help_request.share_with_community_centre,
-                    "share_with_volunteers": help_request.share_with_volunteers,
-                    "share_with_local_organisations": (
-                        help_request.share_with_local_organisations
-                    ),
+                    "sharing": [
+                        {
+                            "purpose": consent.purpose,
+                            "recipient": consent.recipient,
+                            "organisation": consent.organisation.name
+                            if consent.organisation
+                            else "",
+                            "method": consent.method,
+                            "given_at": _iso(consent.given_at),
+                            "expires_at": _iso(consent.expires_at),
+                            "withdrawn_at": _iso(consent.withdrawn_at),
+                        }
+                        for consent in help_request.consents.all()
+                    ],
                 },
                 "filed_for_someone_else": bool(help_request.filed_by_id)
                 and help_request.filed_by_id == user.pk,

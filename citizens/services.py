@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
@@ -14,9 +16,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from citizens import tasks, uploads
-from citizens.forms import ForWhomForm
+from citizens.forms import ConsentForm, ForWhomForm
 from citizens.models import (
+    PURPOSE_OF_RECIPIENT,
     Attachment,
+    Consent,
+    ConsentMethod,
+    ConsentRecipient,
     FollowUpAnswer,
     HelpRequest,
     HelpRequestDraft,
@@ -28,6 +34,7 @@ from citizens.models import (
 )
 from citizens.steps import STEPS, Step
 from municipalities.models import PostcodeArea
+from networks.models import Organisation
 
 CONFIRMATION_SALT = "citizens.draft-email-confirmation"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # three days
@@ -213,11 +220,17 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
             phone=answers["phone"],
             contact_times=answers["contact_times"],
             privacy_accepted_at=now,
-            share_with_community_centre=answers["share_with_community_centre"],
-            share_with_volunteers=answers["share_with_volunteers"],
-            share_with_local_organisations=answers["share_with_local_organisations"],
             submitted_at=now,
         )
+        for answer, recipient in ConsentForm.SHARING.items():
+            if answers[answer]:
+                consent_give(
+                    help_request=help_request,
+                    recipient=recipient,
+                    method=ConsentMethod.ONLINE,
+                    by=user,
+                    given_at=now,
+                )
         help_request.refresh_search_document()
         StatusChange.objects.create(
             help_request=help_request, to_status=Status.RECEIVED, by=user, at=now
@@ -335,3 +348,64 @@ def help_request_rate(
             locked.transition(
                 Status.IN_REVIEW, by=by, note=_("Reopened at the resident's request")
             )
+
+
+def consent_give(
+    *,
+    help_request: HelpRequest,
+    recipient: str,
+    method: str,
+    by: User,
+    organisation: Organisation | None = None,
+    given_at: datetime | None = None,
+    expires_at: datetime | None = None,
+) -> Consent:
+    """Record the resident's consent to share with `recipient` (a kind of recipient,
+    or one `organisation`); its purpose follows from the recipient, and it lasts
+    CONSENT_VALID_DAYS unless an end is given. A consent given orally goes into the
+    case timeline for the team."""
+    given_at = given_at or timezone.now()
+    consent = Consent.objects.create(
+        help_request=help_request,
+        purpose=PURPOSE_OF_RECIPIENT[recipient],
+        recipient=recipient,
+        organisation=organisation
+        if recipient == ConsentRecipient.ORGANISATION
+        else None,
+        method=method,
+        given_at=given_at,
+        expires_at=expires_at or given_at + timedelta(days=settings.CONSENT_VALID_DAYS),
+        recorded_by=by,
+    )
+    if method == ConsentMethod.ORALLY:
+        Message.objects.create(
+            help_request=help_request,
+            author=by,
+            for_resident=False,
+            body=_("Consent recorded (given orally): %(recipient)s, until %(until)s.")
+            % {
+                "recipient": consent.recipient_label(),
+                "until": consent.valid_until.strftime("%d-%m-%Y"),
+            },
+        )
+    return consent
+
+
+def consent_withdraw(*, consent: Consent, by: User) -> bool:
+    """Withdraw a consent from now on; False when it was withdrawn already. Partners
+    and volunteers stop seeing the resident's details at once (every page checks
+    `sharing_consent`); the team reads it in the case timeline."""
+    now = timezone.now()
+    changed = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawn_by=by
+    )
+    if changed:
+        consent.withdrawn_at, consent.withdrawn_by = now, by
+        Message.objects.create(
+            help_request_id=consent.help_request_id,
+            author=by,
+            for_resident=False,
+            body=_("Consent withdrawn: %(recipient)s. Nothing more is shared.")
+            % {"recipient": consent.recipient_label()},
+        )
+    return bool(changed)

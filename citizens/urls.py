@@ -31,6 +31,11 @@ urlpatterns = [
         name="request_withdraw",
     ),
     path(
+        "my-requests/<str:reference>/consents/<uuid:public_id>/withdraw/",
+        mine.consent_withdraw_view,
+        name="consent_withdraw",
+    ),
+    path(
         "documents/<uuid:public_id>/", attachments.download, name="attachment_download"
     ),
     path("my-requests/<str:reference>/score/", mine.request_rate, name="request_rate"),

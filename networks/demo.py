@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from accounts.models import Role, User
 from casework.models import Referral
-from citizens.models import HelpRequest, Status
+from citizens.models import ConsentMethod, ConsentRecipient, HelpRequest, Status
+from citizens.services import consent_give
 from municipalities.models import Municipality, Neighbourhood
 from networks.models import (
     KeyContact,
@@ -614,9 +615,17 @@ def _seed_matches(
     )
     if help_request is None or help_request.matches.exists():
         return
-    HelpRequest.objects.filter(pk=help_request.pk).update(
-        share_with_volunteers=True, share_with_local_organisations=True
-    )
+    for recipient in (
+        ConsentRecipient.VOLUNTEERS,
+        ConsentRecipient.LOCAL_ORGANISATIONS,
+    ):
+        consent_give(
+            help_request=help_request,
+            recipient=recipient,
+            method=ConsentMethod.ONLINE,
+            by=help_request.resident,
+            given_at=now - timedelta(days=12),
+        )
     name = help_request.first_name
     match = Match.objects.create(
         help_request=help_request,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from citizens.models import consented_subquery
 from networks.models import Match, MatchStatus
 from notifications.registry import Message, Planned, ReminderKind, day_start, register
 
@@ -37,8 +38,10 @@ class VolunteerAppointmentTomorrow(ReminderKind):
         )
 
     def load(self, ids: list[str]) -> Iterable[Match]:
-        return Match.objects.filter(pk__in=ids).select_related(
-            "volunteer__user", "volunteer__municipality"
+        return (
+            Match.objects.filter(pk__in=ids)
+            .select_related("volunteer__user", "volunteer__municipality")
+            .annotate(shared=consented_subquery("help_request_id", organisation=None))
         )
 
     def desired(
@@ -46,7 +49,12 @@ class VolunteerAppointmentTomorrow(ReminderKind):
     ) -> dict[str, list[Planned]]:
         result: dict[str, list[Planned]] = {}
         for match in objects:
-            if match.status not in AGREED or match.appointment_at is None:
+            # Without the resident's consent the volunteer is not told their name.
+            if (
+                match.status not in AGREED
+                or match.appointment_at is None
+                or not match.shared
+            ):
                 result[str(match.pk)] = []
                 continue
             day_before = timezone.localtime(match.appointment_at).date() - timedelta(

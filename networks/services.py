@@ -12,12 +12,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from accounts.models import User
 from casework.models import Referral, ReferralStatus
 from casework.services import InvalidReferralAnswer, referral_answer
-from citizens.models import HelpRequest, Message
+from citizens.models import HelpRequest, Message, sharing_consent
 from municipalities.models import Municipality, Neighbourhood
 from networks.models import (
     MATCH_TRANSITIONS,
@@ -36,6 +36,16 @@ from networks.models import (
 
 class NotAllowed(Exception):
     """A change the rules do not allow; the message says why, for the user."""
+
+
+NO_CONSENT_FOR_VOLUNTEERS = gettext_lazy(
+    "The resident has no valid consent for sharing with volunteers (never given, "
+    "expired or withdrawn). Ask them first and record their consent."
+)
+CONSENT_ENDED = gettext_lazy(
+    "The resident's consent for sharing their details has ended, so this cannot go "
+    "ahead now. The caseworker will contact you."
+)
 
 
 # ---------------------------------------------------------------- volunteers
@@ -253,14 +263,10 @@ def match_propose(
 ) -> Match:
     """Propose a volunteer for a request. Only with the resident's consent to share
     with volunteers, and only with an active, screened volunteer of the same
-    municipality; the volunteer will see the first name, neighbourhood and task."""
-    if not help_request.share_with_volunteers:
-        raise NotAllowed(
-            _(
-                "The resident did not agree to share their details with volunteers. "
-                "Ask them first."
-            )
-        )
+    municipality; the volunteer will see the first name, neighbourhood and task
+    while the consent holds."""
+    if sharing_consent(help_request, organisation=None) is None:
+        raise NotAllowed(NO_CONSENT_FOR_VOLUNTEERS)
     if (
         volunteer.municipality_id != help_request.municipality_id
         or volunteer.status != VolunteerStatus.ACTIVE
@@ -373,6 +379,10 @@ def match_answer(
             raise NotAllowed(_("Say why, so the caseworker can look further."))
         if to == MatchStatus.COMPLETED and not reason.strip():
             raise NotAllowed(_("Write briefly how it went."))
+        if to in (MatchStatus.ACCEPTED, MatchStatus.ACTIVE) and (
+            sharing_consent(locked.help_request, organisation=None) is None
+        ):
+            raise NotAllowed(CONSENT_ENDED)
         if appointment_at is not None:
             locked.appointment_at = appointment_at
             locked.save(update_fields=["appointment_at"])
@@ -400,6 +410,11 @@ def referral_respond(*, referral: Referral, by: User, to: str, text: str) -> Non
         raise NotAllowed(_("Say why, so the caseworker can look further."))
     if to == ReferralStatus.COMPLETED and not text.strip():
         raise NotAllowed(_("Report back briefly what was done."))
+    if to == ReferralStatus.ACCEPTED and (
+        sharing_consent(referral.help_request, organisation=referral.organisation)
+        is None
+    ):
+        raise NotAllowed(CONSENT_ENDED)
     with transaction.atomic():
         try:
             referral_answer(referral=referral, by=by, status=to, answer=text)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from casework.models import Household, PlanAction, PlanGoal
 from citizens import uploads
 from citizens.models import (
     Attachment,
+    Consent,
     FileAccess,
     HelpRequest,
     HelpRequestDraft,
@@ -252,6 +253,10 @@ def _anonymise(ids: list[int], rule: str, now: datetime) -> Counter[str]:
     counts[RecordKind.CASE_TEXT] += blanked
     reached[HelpRequestDraft] = draft_ids
     counts[RecordKind.CASE_TEXT] += _delete_reminders(reached)
+    # Who gave or withdrew a consent would tie the anonymised request to an account.
+    Consent.objects.filter(help_request_id__in=ids).update(
+        recorded_by=None, withdrawn_by=None
+    )
     requests = HelpRequest.objects.filter(pk__in=ids)
     counts[RecordKind.HELP_REQUEST] += requests.update(
         postcode=Substr("postcode", 1, 4), **BLANKED_FIELDS
@@ -291,14 +296,9 @@ def _expired_accesses(now: datetime) -> models.QuerySet[FileAccess]:
 
 
 def _delete_accesses(accesses: models.QuerySet[FileAccess]) -> int:
-    """The access log refuses UPDATE and DELETE (a trigger) unless the transaction
-    says it is the purge; SET LOCAL ends with the transaction."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL privacy.purge = 'on'")
-    deleted, _ = accesses.delete()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL privacy.purge = 'off'")
-    return deleted
+    """The access log refuses UPDATE and DELETE (model guards and a database
+    trigger); its `purge()` is the one way out, and only this job calls it."""
+    return accesses.purge()
 
 
 ANONYMOUS_EMAIL_DOMAIN = "removed.invalid"

@@ -1,14 +1,16 @@
 """The data-protection page of the functional administrator: retention periods, the
-last purge and its counts, legal holds, and the way to the access log. Only the
-administrator's own municipality is shown."""
+last purge and its counts, legal holds, the consent overview and the way to the
+access log. Only the administrator's own municipality is shown."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,9 +19,49 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import role_required
 from accounts.models import Role
+from citizens.models import Consent, ConsentMethod, ConsentPurpose, ConsentRecipient
 from privacy import services
 from privacy.forms import LegalHoldForm, LiftHoldForm
 from privacy.models import DeletionRecord, LegalHold, PurgeRun, Rule
+
+# Consents ending within this many days are "ending soon" on the overview.
+CONSENT_SOON_DAYS = 30
+
+
+def consent_overview(municipality_id: int | None) -> list[dict[str, Any]]:
+    """Per purpose and kind of recipient, how many consents of the municipality's
+    requests are valid, end soon, have expired or were withdrawn; one query, counts
+    only."""
+    now = timezone.now()
+    open_ = Q(withdrawn_at__isnull=True)
+    rows = (
+        Consent.objects.filter(help_request__municipality_id=municipality_id)
+        .values("purpose", "recipient")
+        .annotate(
+            valid=Count("pk", filter=open_ & Q(expires_at__gt=now)),
+            ending_soon=Count(
+                "pk",
+                filter=open_
+                & Q(
+                    expires_at__gt=now,
+                    expires_at__lte=now + timedelta(days=CONSENT_SOON_DAYS),
+                ),
+            ),
+            expired=Count("pk", filter=open_ & Q(expires_at__lte=now)),
+            withdrawn=Count("pk", filter=Q(withdrawn_at__isnull=False)),
+            orally=Count("pk", filter=Q(method=ConsentMethod.ORALLY)),
+        )
+        .order_by("purpose", "recipient")
+    )
+    purposes, recipients = dict(ConsentPurpose.choices), dict(ConsentRecipient.choices)
+    return [
+        {
+            **row,
+            "purpose_label": purposes.get(row["purpose"], row["purpose"]),
+            "recipient_label": recipients.get(row["recipient"], row["recipient"]),
+        }
+        for row in rows
+    ]
 
 
 def _page(
@@ -54,6 +96,8 @@ def _page(
         )
     )
     context: dict[str, Any] = {
+        "consent_overview": consent_overview(municipality_id),
+        "consent_soon_days": CONSENT_SOON_DAYS,
         "retention": [
             (Rule(rule).label, days)
             for rule, days in settings.PRIVACY_RETENTION_DAYS.items()

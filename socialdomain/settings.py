@@ -356,6 +356,9 @@ PRIVACY_RETENTION_DAYS = {
     "access_log": env_int("RETENTION_ACCESS_LOG_DAYS", default=5 * 365),
     "resident_account": env_int("RETENTION_RESIDENT_ACCOUNT_DAYS", default=2 * 365),
 }
+# How long a resident's consent to share with a partner or volunteer lasts when nobody
+# chooses another end date; after it, nothing more is shared (citizens.Consent).
+CONSENT_VALID_DAYS = env_int("CONSENT_VALID_DAYS", default=365)
 # manage.py purge_personal_data [--dry-run]
 CELERY_BEAT_SCHEDULE["purge-personal-data"] = {
     "task": "privacy.tasks.purge_personal_data",

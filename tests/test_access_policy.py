@@ -59,6 +59,7 @@ POLICY: dict[str, frozenset[str]] = {
     "citizens:request_withdraw": frozenset({RESIDENT}),
     "citizens:attachment_download": frozenset({RESIDENT}) | TEAM,
     "citizens:request_rate": frozenset({RESIDENT}),
+    "citizens:consent_withdraw": frozenset({RESIDENT}),
     "citizens:my_data": frozenset({RESIDENT}),
     "citizens:my_data_export": frozenset({RESIDENT}),
     "citizens:erase": frozenset({RESIDENT}),
@@ -77,6 +78,8 @@ POLICY: dict[str, frozenset[str]] = {
     "casework:deadline_clock": TEAM,
     "casework:household_plan": TEAM,
     "casework:referral": TEAM,
+    "casework:consent_record": TEAM,
+    "casework:consent_withdraw": TEAM,
     "networks:partner_home": frozenset({PARTNER}),
     "networks:referral_detail": frozenset({PARTNER}),
     # Coordinators are partners of a volunteer organisation; others get 403.

@@ -42,6 +42,9 @@ def _look(
         help_request=help_request,
         user=user,
         role=user.role,
+        acting_for_municipality_id=user.municipality_id,
+        acting_for_team_id=user.team_id,
+        acting_for_organisation_id=user.organisation_id,
         purpose=purpose,
         reason=reason,
         at=at,
@@ -347,3 +350,15 @@ def test_administration_navigation_leads_to_the_access_log(
     page = _client(everyone["functional_admin"]).get("/accounts/administration/")
 
     assert f'href="{URL}"' in page.content.decode()
+
+
+def test_each_row_says_on_whose_behalf_the_look_was(
+    everyone: dict[str, User], log: dict[str, Any], den_helder: Place
+) -> None:
+    response = _client(everyone["functional_admin"]).get(URL)
+    rows = response.context["page"].rows
+    by_time = {row["at"]: row["on_behalf_of"] for row in rows}
+    assert by_time[log["handle"].at] == den_helder.team.name
+    assert by_time[log["document"].at] == den_helder.other_team.name
+    html = response.content.decode().split('data-testid="access-log"')[1]
+    assert den_helder.other_team.name in html

@@ -386,9 +386,6 @@ class Generator:
                 f"06{rng.randrange(10**8):08d}",
                 contact_times(rng),
                 submitted_at,
-                rng.random() < 0.6,
-                rng.random() < 0.4,
-                rng.random() < 0.3,
                 filed_by,
                 rng.choice(list(Relationship.values)) if on_behalf else "",
                 resident_name if on_behalf else "",
@@ -511,7 +508,6 @@ REQUEST_FIELDS = """
 id public_id reference resident municipality neighbourhood status life_events
 story adults children_ages own_strength network_help urgent_situations is_urgent
 postcode house_number contact_methods phone contact_times privacy_accepted_at
-share_with_community_centre share_with_volunteers share_with_local_organisations
 filed_by relationship subject_name subject_email subject_consent contact_person
 team next_step next_step_date submitted_at closed_at satisfaction_score outcome
 """.split()

@@ -15,7 +15,11 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from citizens.models import (
+    PURPOSE_OF_RECIPIENT,
     Attachment,
+    Consent,
+    ConsentMethod,
+    ConsentRecipient,
     ContactMethod,
     HelpRequest,
     HelpRequestDraft,
@@ -98,6 +102,31 @@ def _contact_person() -> factory.SubFactory:
     )
 
 
+def _consent(help_request: HelpRequest, recipient: str) -> Consent:
+    return Consent.objects.create(
+        help_request=help_request,
+        purpose=PURPOSE_OF_RECIPIENT[recipient],
+        recipient=recipient,
+        method=ConsentMethod.ONLINE,
+        given_at=help_request.submitted_at,
+        recorded_by=help_request.filed_by or help_request.resident,
+    )
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """A valid online consent for volunteers; `recipient=`/`organisation=` vary it."""
+
+    class Meta:
+        model = Consent
+
+    help_request = factory.SubFactory("citizens.tests.factories.HelpRequestFactory")
+    recipient = ConsentRecipient.VOLUNTEERS
+    purpose = factory.LazyAttribute(lambda o: PURPOSE_OF_RECIPIENT[o.recipient])
+    method = ConsentMethod.ONLINE
+    given_at = factory.LazyFunction(timezone.now)
+    recorded_by = factory.SelfAttribute("help_request.resident")
+
+
 class HelpRequestFactory(factory.django.DjangoModelFactory):
     """A received request of a resident; traits give the later business states."""
 
@@ -153,6 +182,29 @@ class HelpRequestFactory(factory.django.DjangoModelFactory):
         withdrawn = factory.Trait(
             status=Status.WITHDRAWN, closed_at=factory.LazyAttribute(_last_change_at)
         )
+
+    # `HelpRequestFactory(share_with_volunteers=True)`: the resident ticked that box
+    # when sending, so a valid online Consent for that kind of recipient exists.
+    @factory.post_generation
+    def share_with_community_centre(
+        obj: HelpRequest, create: bool, extracted: Any, **kwargs: Any
+    ) -> None:
+        if create and extracted:
+            _consent(obj, ConsentRecipient.COMMUNITY_CENTRES)
+
+    @factory.post_generation
+    def share_with_volunteers(
+        obj: HelpRequest, create: bool, extracted: Any, **kwargs: Any
+    ) -> None:
+        if create and extracted:
+            _consent(obj, ConsentRecipient.VOLUNTEERS)
+
+    @factory.post_generation
+    def share_with_local_organisations(
+        obj: HelpRequest, create: bool, extracted: Any, **kwargs: Any
+    ) -> None:
+        if create and extracted:
+            _consent(obj, ConsentRecipient.LOCAL_ORGANISATIONS)
 
     @factory.post_generation
     def history(

@@ -1,5 +1,7 @@
 """Mijn hulpvragen: a resident follows their requests and talks to their contact."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -9,12 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import role_required
 from accounts.models import Role
-from citizens.access import get_help_request_for_resident
+from citizens.access import get_consent_for_resident, get_help_request_for_resident
 from citizens.forms import MessageForm, SatisfactionForm
 from citizens.models import HelpRequest
 from citizens.services import (
     AlreadyRated,
     MessageRefused,
+    consent_withdraw,
     help_request_rate,
     help_request_withdraw,
     message_post,
@@ -80,6 +83,7 @@ def _render_detail(
             "author"
         ),
         "attachments": help_request.attachments.all(),
+        "consents": help_request.consents.select_related("organisation"),
         "form": form,
         "satisfaction_form": satisfaction_form,
     }
@@ -123,4 +127,23 @@ def request_rate(request: HttpRequest, reference: str) -> HttpResponse:
         messages.info(request, _("You have already given a score for this request."))
     else:
         messages.success(request, _("Thank you for your score."))
+    return redirect("citizens:request_detail", reference)
+
+
+@role_required(Role.RESIDENT)
+@require_http_methods(["POST"])
+def consent_withdraw_view(
+    request: HttpRequest, reference: str, public_id: UUID
+) -> HttpResponse:
+    consent = get_consent_for_resident(request, reference, public_id)
+    if consent_withdraw(consent=consent, by=request.user):
+        messages.success(
+            request,
+            _(
+                "Your consent has been withdrawn. From now on nobody receives your "
+                "details for this."
+            ),
+        )
+    else:
+        messages.info(request, _("You had already withdrawn this consent."))
     return redirect("citizens:request_detail", reference)

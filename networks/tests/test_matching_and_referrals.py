@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from casework.models import Referral, ReferralStatus
-from citizens.models import HelpRequest, Message
+from citizens.models import ConsentRecipient, HelpRequest, Message
 from citizens.tests.factories import HelpRequestFactory
 from networks.models import Match, MatchChange, MatchStatus, Need, OrganisationKind
 from networks.services import NotAllowed, match_propose, volunteer_suggestions
@@ -144,7 +144,7 @@ def test_caseworker_sees_suggestions_and_proposes_a_match(
 def test_no_match_without_the_residents_consent_for_volunteers(
     help_request: HelpRequest, volunteer, caseworker: User
 ) -> None:
-    HelpRequest.objects.filter(pk=help_request.pk).update(share_with_volunteers=False)
+    help_request.consents.filter(recipient=ConsentRecipient.VOLUNTEERS).delete()
     client = client_for(caseworker)
 
     page = client.get(_network_url(help_request), {"need": Need.SHOPPING})

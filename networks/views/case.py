@@ -13,7 +13,7 @@ from accounts.access import role_required
 from accounts.models import Role
 from casework.access import get_help_request_for_staff
 from casework.forms import ReferralForm
-from citizens.models import HelpRequest
+from citizens.models import HelpRequest, sharing_consent
 from networks.forms import MatchProposeForm, NeedForm
 from networks.models import VOLUNTEER_OFFERS, MatchStatus, Need
 from networks.services import (
@@ -36,6 +36,7 @@ def _render(
     need = need_form.cleaned_data["need"] if need_form.is_valid() else Need.COMPANY
     triage = getattr(help_request, "triage", None)
     domains = list(triage.domains) if triage is not None else []
+    volunteer_consent = sharing_consent(help_request, organisation=None)
     context = {
         "help_request": help_request,
         "need_form": need_form,
@@ -45,8 +46,10 @@ def _render(
         "volunteer_suggestions": volunteer_suggestions(
             help_request=help_request, need=need
         )
-        if need in VOLUNTEER_OFFERS and help_request.share_with_volunteers
+        if need in VOLUNTEER_OFFERS and volunteer_consent is not None
         else [],
+        "volunteer_consent": volunteer_consent,
+        "consents": help_request.consents.select_related("organisation"),
         "organisation_suggestions": organisation_suggestions(
             help_request=help_request, need=need, domains=domains
         ),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.access import role_required
 from accounts.models import Role, User
 from casework.models import REFERRAL_TRANSITIONS, Referral, ReferralStatus
+from citizens.models import consented_subquery, sharing_consent
 from networks.access import (
     OPEN_REFERRAL_STATUSES,
     get_referral_for_partner,
@@ -32,6 +33,9 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         "organisation": organisation,
         "open_referrals": referrals.filter(status__in=OPEN_REFERRAL_STATUSES)
         .select_related("help_request__neighbourhood")
+        .annotate(
+            shared=consented_subquery("help_request_id", organisation=organisation)
+        )
         .order_by("created_at"),
         # Closed referrals are counted, not shown: they are no longer theirs to read.
         "closed_counts": referrals.exclude(status__in=OPEN_REFERRAL_STATUSES).aggregate(
@@ -50,8 +54,13 @@ def partner_home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PARTNER)
 def referral_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """What the referral needs, and only that: the question, a first name and the
-    neighbourhood. Gone once the referral is closed."""
+    neighbourhood, while the resident's consent holds. Gone once the referral is
+    closed."""
     referral = get_referral_for_partner(request, public_id)
+    shared = (
+        sharing_consent(referral.help_request, organisation=referral.organisation)
+        is not None
+    )
     allowed = REFERRAL_TRANSITIONS[referral.status]
     form = ReferralResponseForm(request.POST or None, allowed=allowed)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +78,8 @@ def referral_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             return redirect("networks:partner_home")
     context = {
         "referral": referral,
-        "first_name": referral.help_request.first_name,
+        "shared": shared,
+        "first_name": referral.help_request.first_name if shared else "",
         "form": form,
     }
     status = 400 if form.is_bound else 200

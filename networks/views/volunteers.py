@@ -1,5 +1,6 @@
 """A resident as volunteer: signing up, pausing or stopping, and answering matches.
-A volunteer reads only the first name, the neighbourhood and the task."""
+A volunteer reads only the first name, the neighbourhood and the task, and only
+while the resident's consent for volunteers holds."""
 
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.models import Role
+from citizens.models import consented_subquery, sharing_consent
 from municipalities.models import Municipality
 from networks.access import get_match_for_volunteer, get_own_volunteer
 from networks.forms import MatchAnswerForm, VolunteerSignUpForm, VolunteerStatusForm
@@ -28,8 +30,10 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
     volunteer = get_own_volunteer(request)
     if volunteer is None:
         return redirect("networks:volunteer_sign_up")
-    matches = Match.objects.for_volunteer(request.user).select_related(
-        "help_request__neighbourhood"
+    matches = (
+        Match.objects.for_volunteer(request.user)
+        .select_related("help_request__neighbourhood")
+        .annotate(shared=consented_subquery("help_request_id", organisation=None))
     )
     context = {
         "volunteer": volunteer,
@@ -133,6 +137,8 @@ def match_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "networks/match_detail.html",
         {
             "match": match,
+            "shared": sharing_consent(match.help_request, organisation=None)
+            is not None,
             "form": form,
             "proposed": match.status == MatchStatus.PROPOSED,
         },

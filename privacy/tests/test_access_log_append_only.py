@@ -1,5 +1,5 @@
-"""The access log cannot be changed or deleted by the application; only the purge
-removes entries past their retention period."""
+"""The access log cannot be changed or deleted by the application (model guards and,
+below them, a database trigger); only the purge removes entries past their period."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django.db import DatabaseError, connection, transaction
 from freezegun import freeze_time
 
 from accounts.models import User
-from citizens.models import AccessPurpose, FileAccess, HelpRequest
+from citizens.models import AccessPurpose, AppendOnlyError, FileAccess, HelpRequest
 from citizens.tests.factories import HelpRequestFactory
+from networks.tests.factories import OrganisationFactory
 from privacy import services
 from privacy.models import DeletionRecord, Rule
 from tests.fixtures.personas import Place
@@ -29,25 +30,57 @@ def access(den_helder: Place, caseworker: User) -> FileAccess:
     )
 
 
-def test_updating_an_access_log_entry_is_refused(access: FileAccess) -> None:
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        FileAccess.objects.filter(pk=access.pk).update(reason="weggepoetst")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        access.purpose = AccessPurpose.HANDLE
-        access.save()
+def _unchanged(access: FileAccess) -> None:
     access.refresh_from_db()
     assert (access.reason, access.purpose) == ("Collega ziek", "outside_caseload")
 
 
-def test_deleting_an_access_log_entry_is_refused(access: FileAccess) -> None:
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+def test_the_model_refuses_to_change_an_entry(access: FileAccess) -> None:
+    with pytest.raises(AppendOnlyError):
+        FileAccess.objects.filter(pk=access.pk).update(reason="weggepoetst")
+    access.purpose = AccessPurpose.HANDLE
+    with pytest.raises(AppendOnlyError):
+        access.save()
+    with pytest.raises(AppendOnlyError), transaction.atomic():
+        FileAccess.objects.bulk_update([access], ["purpose"])
+    _unchanged(access)
+
+
+def test_the_model_refuses_to_delete_an_entry(access: FileAccess) -> None:
+    with pytest.raises(AppendOnlyError):
         access.delete()
+    with pytest.raises(AppendOnlyError):
+        FileAccess.objects.filter(pk=access.pk).delete()
+    assert FileAccess.objects.filter(pk=access.pk).exists()
+
+
+def test_the_database_refuses_update_and_delete_past_the_model(
+    access: FileAccess,
+) -> None:
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        HelpRequest.objects.filter(pk=access.help_request_id).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE citizens_fileaccess SET reason = 'weg' WHERE id = %s",
+                [access.pk],
+            )
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM citizens_fileaccess")
-    assert FileAccess.objects.filter(pk=access.pk).exists()
+    # Deleting the request cascades to its log entries: refused as well.
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        HelpRequest.objects.filter(pk=access.help_request_id).delete()
+    _unchanged(access)
+
+
+def test_setting_the_purge_flag_does_not_allow_an_update(access: FileAccess) -> None:
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL privacy.purge = 'on'")
+            cursor.execute(
+                "UPDATE citizens_fileaccess SET reason = 'weg' WHERE id = %s",
+                [access.pk],
+            )
+    _unchanged(access)
 
 
 def test_the_purge_removes_only_expired_entries_and_the_lock_returns(
@@ -70,11 +103,45 @@ def test_the_purge_removes_only_expired_entries_and_the_lock_returns(
     assert DeletionRecord.objects.get(rule=Rule.ACCESS_LOG).count == 1
     # The purge's permission ended with it.
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        recent.delete()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM citizens_fileaccess WHERE id = %s", [recent.pk])
+    assert FileAccess.objects.filter(pk=recent.pk).exists()
 
 
-def test_the_log_records_who_when_what_and_why(access: FileAccess) -> None:
-    # "On whose behalf" has no column yet (reported; citizens' model, not ours).
-    assert access.user_id and access.role == "caseworker"
+def test_the_log_records_who_when_what_on_whose_behalf_and_why(
+    access: FileAccess, caseworker: User, den_helder: Place, resident: User
+) -> None:
+    assert access.user_id == caseworker.pk and access.role == "caseworker"
     assert access.at and access.help_request_id
     assert access.purpose and access.reason == "Collega ziek"
+    access = FileAccess.objects.select_related(
+        "acting_for_team", "acting_for_organisation", "acting_for_municipality"
+    ).get(pk=access.pk)
+    assert access.acting_for_team == den_helder.team
+    assert access.acting_for_municipality == den_helder.municipality
+    assert access.on_behalf_of() == den_helder.team.name
+    assert access.data_subject == access.help_request.resident
+
+
+def test_a_partner_acts_on_behalf_of_their_organisation(
+    den_helder: Place, partner: User
+) -> None:
+    help_request = HelpRequestFactory(neighbourhood=den_helder.neighbourhood)
+    access = FileAccess.record(
+        help_request=help_request, user=partner, purpose=AccessPurpose.HANDLE
+    )
+    assert access.acting_for_organisation_id == den_helder.organisation.pk
+    assert access.acting_for_team_id is None
+
+
+def test_an_organisation_with_log_entries_is_not_deleted(
+    den_helder: Place, partner: User
+) -> None:
+    organisation = OrganisationFactory(municipality=den_helder.municipality)
+    partner.organisation = organisation
+    help_request = HelpRequestFactory(neighbourhood=den_helder.neighbourhood)
+    FileAccess.record(
+        help_request=help_request, user=partner, purpose=AccessPurpose.HANDLE
+    )
+    with pytest.raises(Exception, match="protected"):
+        organisation.delete()

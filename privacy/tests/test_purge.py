@@ -17,8 +17,8 @@ from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from casework.models import PlanGoal
-from citizens.models import FileAccess, HelpRequest, HelpRequestDraft, Status
-from citizens.tests.factories import HelpRequestDraftFactory
+from citizens.models import Consent, FileAccess, HelpRequest, HelpRequestDraft, Status
+from citizens.tests.factories import ConsentFactory, HelpRequestDraftFactory
 from privacy import services
 from privacy.models import Anonymisation, DeletionRecord, PurgeRun, RecordKind, Rule
 from privacy.tests.helpers import (
@@ -321,3 +321,26 @@ def test_the_redis_check_finds_a_marker_when_one_is_there() -> None:
         assert redis_keys_containing("MARKERPROBEX") == ["privacy-test-probe"]
     finally:
         client.delete("privacy-test-probe")
+
+
+def test_anonymising_unlinks_who_gave_and_withdrew_consent(
+    den_helder: Place,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    help_request = plant(
+        den_helder, "MARKERCONSENTX", closed_at=CLOSED_AT, domains=None
+    )
+    consent = ConsentFactory(
+        help_request=help_request,
+        given_at=CLOSED_AT - dt.timedelta(days=30),
+        expires_at=CLOSED_AT + dt.timedelta(days=300),
+    )
+    Consent.objects.filter(pk=consent.pk).update(withdrawn_by=help_request.resident)
+    assert consent.recorded_by_id
+    moment = CLOSED_AT + dt.timedelta(days=settings.PRIVACY_RETENTION_DAYS["other"])
+    with freeze_time(moment):
+        _purge(django_capture_on_commit_callbacks)
+    consent.refresh_from_db()
+    assert (consent.recorded_by_id, consent.withdrawn_by_id) == (None, None)
+    # What the consent was for stays, for the record and the overview's counts.
+    assert consent.recipient == "volunteers"

@@ -107,6 +107,7 @@ CONSTRUCTOR_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     },
     "casework.forms.AssignForm": lambda w: {"team_lead": w.team_lead},
     "casework.forms.ReferralForm": lambda w: {"help_request": w.help_request},
+    "casework.forms.ConsentRecordForm": lambda w: {"help_request": w.help_request},
     "casework.forms_plan.LinkRequestForm": lambda w: {
         "user": w.caseworker,
         "help_request": w.help_request,

@@ -260,8 +260,9 @@ def test_resident_asks_for_help_on_a_phone_from_start_to_a_message_exchange(
     assert help_request.is_urgent
     assert (help_request.postcode, help_request.house_number) == ("1781 AB", "12A")
     assert help_request.contact_methods == ["email"]
-    assert help_request.share_with_volunteers
-    assert not help_request.share_with_community_centre
+    assert [(c.recipient, c.method) for c in help_request.consents.all()] == [
+        ("volunteers", "online")
+    ]
     [received] = _new_emails(celery_worker, count=2, seen=[confirmation])
     assert received["To"] == "lotte@example.test"
     assert reference in _subject(received)
