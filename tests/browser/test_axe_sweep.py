@@ -12,9 +12,10 @@ role that the sweep did not reach fails the test.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,6 +30,7 @@ from citizens.models import HelpRequest
 from privacy.models import DeletionRecord, PurgeRun, RecordKind, Rule
 from privacy.services import legal_hold_set
 from socialdomain.tests.test_security_baseline import PUBLIC, ROUTES
+from tests.browser.axe import AXE_PATH, axe
 from tests.browser.axe_pages import (
     ANONYMOUS,
     ERROR_PAGES,
@@ -44,27 +46,7 @@ from tests.test_access_policy import POLICY, ROLES
 
 pytestmark = pytest.mark.browser
 
-AXE_PATH = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
 SAMPLE_PATHS = dict(ROUTES)
-SEVERE = ("serious", "critical")
-
-
-def axe(page: Page, where: str) -> list[str]:
-    """The serious and critical violations of every axe rule on the page as it is."""
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
-    # A page on which axe checked nothing would pass for the wrong reason.
-    assert result["passes"], f"{where}: axe checked no rule"
-    return [
-        f"{where}: {violation['id']} ({violation['impact']}): "
-        + "; ".join(
-            " ".join(str(part) for part in node["target"])
-            for node in violation["nodes"][:3]
-        )
-        for violation in result["violations"]
-        if violation["impact"] in SEVERE
-    ]
 
 
 def _allowed(name: str, persona_name: str, persona: Persona) -> bool:
@@ -291,3 +273,16 @@ def test_the_check_catches_a_real_violation(page: Page) -> None:
 
     assert any("color-contrast" in problem for problem in problems)
     assert any("label" in problem for problem in problems)
+
+
+def test_the_vendored_axe_is_the_npm_package_its_note_names() -> None:
+    note = (AXE_PATH.parent / "FETCHED.md").read_text()
+    version = re.search(r"^# axe-core (\S+)", note, re.MULTILINE).group(1)
+    for name in ("axe.min.js", "LICENSE"):
+        digest = hashlib.sha256((AXE_PATH.parent / name).read_bytes()).hexdigest()
+        assert f"{digest}  {name}" in note, f"{name} is not the file FETCHED.md names"
+    assert AXE_PATH.read_text().startswith(f"/*! axe v{version}\n")
+    assert (
+        "Mozilla Public License, version 2.0"
+        in (AXE_PATH.parent / "LICENSE").read_text()
+    )
