@@ -254,3 +254,31 @@ def test_resident_sends_a_help_request_with_the_keyboard_on_a_phone(
 
     assert problems == [], "\n".join(problems)
     _assert_sent(reference, resident)
+
+
+def test_the_checks_catch_a_small_target_and_a_hidden_focus(page: Page) -> None:
+    page.goto("/help/")
+    page.evaluate(
+        """() => {
+            const main = document.querySelector('main');
+            const tiny = document.createElement('button');
+            tiny.textContent = 'x';
+            tiny.id = 'tiny';
+            tiny.style.cssText = 'width: 12px; height: 12px; padding: 0; font-size: 8px';
+            const plain = document.createElement('a');
+            plain.href = '#';
+            plain.id = 'plain';
+            plain.textContent = 'Geen focusrand';
+            plain.style.display = 'block';
+            // Stronger than the portal's own focus ring (which is !important).
+            plain.style.setProperty('outline', 'none', 'important');
+            plain.style.setProperty('box-shadow', 'none', 'important');
+            main.append(tiny, plain);
+        }"""
+    )
+    keys = Keyboard(page)
+
+    keys.to("#plain")
+
+    assert any("tiny" in small for small in page.evaluate(SMALL_TARGETS_JS))
+    assert any("plain" in unseen for unseen in keys.unseen_focus)
