@@ -64,6 +64,9 @@ PERSONAS: dict[str, Persona] = {
     "resident": Persona(RESIDENT, "inwoner"),
     # A resident who volunteers: the volunteer pages (there is no volunteer role).
     "volunteer": Persona(RESIDENT, "vrijwilliger"),
+    # A resident who has just made an account: the empty lists and pages (the sweep
+    # makes this account; the demo has none without requests).
+    "new_resident": Persona(RESIDENT, "nieuw"),
     "caseworker": Persona(CASEWORKER, "consulent"),
     "team_lead": Persona(TEAM_LEAD, "teamleider"),
     "partner": Persona(PARTNER, "partner"),

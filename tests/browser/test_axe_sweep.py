@@ -25,8 +25,10 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page
 from pytest_django.live_server_helper import LiveServer
 
-from accounts.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from accounts.models import User
 from citizens.models import HelpRequest
+from municipalities.models import Municipality
 from privacy.models import DeletionRecord, PurgeRun, RecordKind, Rule
 from privacy.services import legal_hold_set
 from socialdomain.tests.test_security_baseline import PUBLIC, ROUTES
@@ -34,6 +36,7 @@ from tests.browser.axe import AXE_PATH, axe
 from tests.browser.axe_pages import (
     ANONYMOUS,
     ERROR_PAGES,
+    MUNICIPALITY,
     NOT_PAGES,
     PERSONAS,
     PUBLIC_VISITORS,
@@ -93,6 +96,12 @@ def test_every_route_is_a_page_or_declared_not_to_be() -> None:
 @pytest.fixture
 def demo(transactional_db: None) -> None:
     call_command("seed_demo")
+    User.objects.create_user(
+        f"{PERSONAS['new_resident'].address}@{MUNICIPALITY}.{DEMO_DOMAIN}",
+        DEMO_PASSWORD,
+        full_name="Noor Bakker",
+        municipality=Municipality.objects.get(slug=MUNICIPALITY),
+    )
     # The data-protection page with a legal hold and the counts of a purge run.
     admin = PERSONAS["functional_admin"].user()
     help_request = HelpRequest.objects.filter(
