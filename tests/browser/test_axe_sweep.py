@@ -47,8 +47,6 @@ from tests.browser.axe_pages import (
 from tests.browser.helpers import log_in
 from tests.test_access_policy import POLICY, ROLES
 
-pytestmark = pytest.mark.browser
-
 SAMPLE_PATHS = dict(ROUTES)
 
 
@@ -237,6 +235,7 @@ def _sweep(
     return problems
 
 
+@pytest.mark.browser
 def test_axe_finds_no_serious_violation_on_any_page_of_any_role(
     demo: None,
     browser: Browser,
@@ -264,6 +263,7 @@ def test_axe_finds_no_serious_violation_on_any_page_of_any_role(
     assert not_reached == [], f"pages no persona of the role opened: {not_reached}"
 
 
+@pytest.mark.browser
 def test_the_check_catches_a_real_violation(page: Page) -> None:
     page.context.add_init_script(path=AXE_PATH)
     page.goto("/")
