@@ -18,8 +18,8 @@ from casework.services import help_request_triage
 from casework.stages import Stage
 from citizens.models import HelpRequest, Status
 from citizens.tests.factories import HelpRequestFactory
+from tests.browser.axe import axe
 from tests.browser.helpers import log_in
-from tests.browser.test_axe import AXE, _axe
 from tests.fixtures.personas import Place
 
 pytestmark = pytest.mark.browser
@@ -256,13 +256,11 @@ def test_the_new_pages_have_no_serious_accessibility_violations(
             f"/casework/requests/{help_request.reference}/",
         ):
             page.goto(path)
-            page.add_script_tag(content=AXE)
-            found += _axe(page, path)
+            found += axe(page, path)
         # With errors at the fields, and the confirmation.
         page.goto("/casework/team/reassign/")
         page.get_by_role("button", name="Bekijk wat er verschuift").click()
-        page.add_script_tag(content=AXE)
-        found += _axe(page, "reassign with errors")
+        found += axe(page, "reassign with errors")
         form = page.get_by_test_id("bulk-reassign")
         form.get_by_label("Of: alle open hulpvragen van").select_option(
             label="Mohamed El Amrani"
@@ -270,8 +268,7 @@ def test_the_new_pages_have_no_serious_accessibility_violations(
         form.get_by_label("Toewijzen aan").select_option(label="Ingrid Bakker")
         form.get_by_role("button", name="Bekijk wat er verschuift").click()
         expect(page.get_by_test_id("reassign-confirm")).to_be_visible()
-        page.add_script_tag(content=AXE)
-        found += _axe(page, "reassign confirmation")
+        found += axe(page, "reassign confirmation")
     finally:
         context.close()
 
