@@ -42,16 +42,42 @@ class SavedRow:
 
 
 @dataclass(frozen=True)
+class NeighbourhoodRow:
+    pk: int
+    cbs_code: str
+    name: str
+    district_id: int
+    district_code: str
+    district_name: str
+
+
+@dataclass(frozen=True)
 class FilterLists:
+    neighbourhoods: list[NeighbourhoodRow]
     members: list[Choice]
     pilots: list[Choice]
     saved: list[SavedRow]
 
 
 def _filter_lists(user: User) -> FilterLists:
-    """The team's caseworkers and the municipality's pilots with residents from help
-    requests, as (pk, public id, label), and the user's saved filters, in one query:
-    the queue has a fixed query budget, and all three lists are small."""
+    """The neighbourhoods the user may filter on (with their districts), the team's
+    caseworkers and the municipality's pilots with residents from help requests, as
+    (pk, public id, label), and the user's saved filters, in one query: the queue
+    has a fixed query budget (6, with the session, the user, the rows, the view
+    counts and the notification badge), and all four lists are small."""
+    # Every arm has the same seven columns: pk, value, label, kind, and for a
+    # neighbourhood its district (id, CBS code, name).
+    none_id = Value(0)
+    none_text = Value("")
+    neighbourhoods = Neighbourhood.objects.visible_to(user).values_list(
+        "pk",
+        "cbs_code",
+        "name",
+        Value("neighbourhood"),
+        "district_id",
+        "district__cbs_code",
+        "district__name",
+    )
     members = User.objects.filter(
         team_id=user.team_id, role__in=TEAM_ROLES, is_active=True
     ).values_list(
@@ -61,6 +87,9 @@ def _filter_lists(user: User) -> FilterLists:
             NullIf("full_name", Value("")), "email", output_field=models.CharField()
         ),
         Value("member"),
+        none_id,
+        none_text,
+        none_text,
     )
     pilots = (
         Pilot.objects.filter(municipality_id=user.municipality_id)
@@ -72,17 +101,32 @@ def _filter_lists(user: User) -> FilterLists:
             )
         )
         .values_list(
-            "pk", Cast("public_id", models.CharField()), "title", Value("pilot")
+            "pk",
+            Cast("public_id", models.CharField()),
+            "title",
+            Value("pilot"),
+            none_id,
+            none_text,
+            none_text,
         )
     )
     saved = SavedFilter.objects.filter(user=user).values_list(
-        "pk", "query", "name", Value("saved")
+        "pk", "query", "name", Value("saved"), none_id, none_text, none_text
     )
     found: dict[str, list[Choice]] = {"member": [], "pilot": [], "saved": []}
-    rows = members.union(pilots, saved, all=True)
-    for pk, value, label, kind in sorted(rows, key=lambda row: row[2].lower()):
-        found[kind].append((pk, value, label))
+    places: list[NeighbourhoodRow] = []
+    rows = neighbourhoods.union(members, pilots, saved, all=True)
+    for pk, value, label, kind, *district in sorted(
+        rows, key=lambda row: row[2].lower()
+    ):
+        if kind == "neighbourhood":
+            places.append(NeighbourhoodRow(pk, value, label, *district))
+        else:
+            found[kind].append((pk, value, label))
+    # By district, then by name, as the grouped select shows them.
+    places.sort(key=lambda n: (n.district_name, n.name))
     return FilterLists(
+        neighbourhoods=places,
         members=found["member"],
         pilots=found["pilot"],
         saved=[SavedRow(pk, query, name) for pk, query, name in found["saved"]],
@@ -145,28 +189,24 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        neighbourhoods = list(
-            Neighbourhood.objects.visible_to(user)
-            .select_related("district")
-            .order_by("district__name", "name")
-        )
-        self.district_ids = {n.district.cbs_code: n.district_id for n in neighbourhoods}
+        lists = _filter_lists(user)
+        neighbourhoods = lists.neighbourhoods
+        self.district_ids = {n.district_code: n.district_id for n in neighbourhoods}
         self.neighbourhood_ids = {n.cbs_code: n.pk for n in neighbourhoods}
-        districts = {n.district.cbs_code: n.district.name for n in neighbourhoods}
+        districts = {n.district_code: n.district_name for n in neighbourhoods}
         self.fields["district"].choices = [
             ("", _("Any district")),
             *districts.items(),
         ]
         grouped: dict[str, list[tuple[str, str]]] = {}
         for neighbourhood in neighbourhoods:
-            grouped.setdefault(neighbourhood.district.name, []).append(
+            grouped.setdefault(neighbourhood.district_name, []).append(
                 (neighbourhood.cbs_code, neighbourhood.name)
             )
         self.fields["neighbourhood"].choices = [
             ("", _("Any neighbourhood")),
             *grouped.items(),
         ]
-        lists = _filter_lists(user)
         members, pilots = lists.members, lists.pilots
         self.saved_filters = lists.saved
         self.caseworker_ids = {public_id: pk for pk, public_id, _l in members}

@@ -28,11 +28,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from casework.models import Deadline, DeadlineState, Urgency
+from casework.models import Deadline, DeadlineState, Triage, Urgency
 from casework.stages import stage_condition
 from citizens.models import OPEN_STATUSES, HelpRequest
 from pilots.models import Participant
@@ -155,8 +156,24 @@ def annotated(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
             Subquery(running_deadlines().order_by("due").values("due")[:1]),
             Value(FAR_FUTURE),
         ),
+        # A scalar subquery on the triage's primary key, not a join (the planner
+        # then read the whole triage table in a hash join before cutting the page)
+        # nor EXISTS (which it turned into a hashed scan of every crisis triage):
+        # evaluated only for the rows it sorts or shows.
         urgency_rank=Case(
-            When(triage__urgency=Urgency.CRISIS, then=Value(2)),
+            When(
+                Q(
+                    Exact(
+                        Subquery(
+                            Triage.objects.filter(help_request=OuterRef("pk")).values(
+                                "urgency"
+                            )[:1]
+                        ),
+                        Value(Urgency.CRISIS),
+                    )
+                ),
+                then=Value(2),
+            ),
             When(is_urgent=True, then=Value(1)),
             default=Value(0),
             output_field=models.IntegerField(),

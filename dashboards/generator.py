@@ -41,6 +41,16 @@ from municipalities.models import Neighbourhood
 GENERATED_STORY = "Gegenereerd voor de dashboards."
 WINDOW_DAYS = 730
 BATCH = 50_000
+# A request is open until its lifecycle ends: first contact after a few days (mean
+# 6), then help for a while (mean 40 days). One that nobody contacted is withdrawn
+# after at most this many days. So the open requests are the recent ones, about
+# 1.5 months of intake, whatever --count is: the history is closed, as in a
+# municipality's records, and a team's queue holds its current work (before, one in
+# six requests stayed open for ever, old ones included: tens of thousands in one
+# team's queue at 1,000,000 requests, docs/performance.md).
+MEAN_DAYS_TO_CONTACT = 6
+MEAN_DAYS_OF_HELP = 40
+UNCONTACTED_WITHDRAWN_AFTER_DAYS = 30
 EVENTS = list(LifeEvent.values)
 EVENT_WEIGHTS = [8, 10, 7, 16, 12, 9, 10, 9, 8, 4]
 WEEKS = {
@@ -234,19 +244,26 @@ class Generator:
         else:
             caseworkers = self.pools.get(place.neighbourhood_id, [])
             closed_only = not caseworkers
-        contact_after = int(rng.expovariate(1 / 6)) if rng.random() < 0.9 else None
+        contact_after = (
+            int(rng.expovariate(1 / MEAN_DAYS_TO_CONTACT))
+            if rng.random() < 0.9
+            else None
+        )
         if closed_only:
-            contact_after = int(rng.expovariate(1 / 6))
+            contact_after = int(rng.expovariate(1 / MEAN_DAYS_TO_CONTACT))
         contact_day = (
             day + timedelta(days=contact_after) if contact_after is not None else None
         )
         if contact_day and contact_day > self.today:
             contact_day = None
-        closed_chance = min(0.96, age / 120)
-        withdrawn = rng.random() < 0.03 or (closed_only and contact_day is None)
-        closed = contact_day is not None and (
-            closed_only or rng.random() < closed_chance
+        help_days = rng.expovariate(1 / MEAN_DAYS_OF_HELP)
+        ends_at = submitted + timedelta(days=(contact_after or 0) + help_days)
+        withdrawn = (
+            rng.random() < 0.03
+            or (closed_only and contact_day is None)
+            or (contact_day is None and age > UNCONTACTED_WITHDRAWN_AFTER_DAYS)
         )
+        closed = contact_day is not None and (closed_only or ends_at < self.now)
         closed_at = None
         outcome = ""
         score = None
@@ -259,11 +276,7 @@ class Generator:
             outcome = Outcome.WITHDRAWN
         elif closed:
             status = Status.CLOSED
-            closed_at = min(
-                submitted
-                + timedelta(days=(contact_after or 0) + rng.expovariate(1 / 40)),
-                self.now - timedelta(minutes=5),
-            )
+            closed_at = min(ends_at, self.now - timedelta(minutes=5))
             outcome = self._outcome(place, age)
             if rng.random() < 0.4:
                 score = rng.choices(

@@ -1,5 +1,10 @@
 """Building report files (PDF with fpdf2, XLSX with XlsxWriter) from the summary
-tables, with progress the builder page polls; and removing expired ones."""
+tables, with progress the builder page polls; and removing expired ones.
+
+fpdf2 (with fontTools and Pillow) and XlsxWriter are imported inside the functions
+that write the files: the web workers import this module through the report views,
+and fpdf2 alone would add about 20 MB to every worker (docs/performance.md).
+Only the Celery job that builds a report loads them."""
 
 from __future__ import annotations
 
@@ -11,8 +16,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from xlsxwriter import Workbook
 
 from dashboards.board import Board, areas_of
 from dashboards.board import build as build_board
@@ -194,6 +197,8 @@ def _pilot_charts(board: Board) -> list[Chart]:
 
 
 def _xlsx(path: Path, title: str, board: Board, sections: list[str]) -> None:
+    from xlsxwriter import Workbook
+
     # constant_memory writes each row to disk as it goes: memory stays flat.
     workbook = Workbook(str(path), {"constant_memory": True})
     bold = workbook.add_format({"bold": True})
@@ -236,6 +241,8 @@ def _latin(text: str) -> str:
 
 
 def _pdf(path: Path, title: str, board: Board, sections: list[str]) -> None:
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="landscape")
     pdf.set_title(_latin(title))
     pdf.set_auto_page_break(auto=True, margin=12)

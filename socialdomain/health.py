@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 
-import redis
 from django.conf import settings
 from django.db import connection
 
@@ -18,6 +17,10 @@ def check_database() -> None:
 
 
 def check_redis() -> None:
+    # Imported here: redis-py (with its asyncio half) is ~6 MB per web worker, and
+    # only this check and the Celery broker connection need it.
+    import redis
+
     client = redis.Redis.from_url(
         settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
     )
