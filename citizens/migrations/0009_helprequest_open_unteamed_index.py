@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("citizens", "0005_followupanswer_helprequest_help_request_closed_at_and_more"),
+        ("citizens", "0008_remove_sharing_booleans"),
         ("municipalities", "0003_postcodearea"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
