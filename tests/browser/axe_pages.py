@@ -38,6 +38,7 @@ from tests.test_access_policy import (
     CASEWORKER,
     PARTNER,
     PILOT_OWNER,
+    REGIONAL,
     RESIDENT,
     TEAM_LEAD,
 )
@@ -56,7 +57,11 @@ class Persona:
     def user(self) -> User | None:
         if self.address is None:
             return None
-        return User.objects.get(email=f"{self.address}@{MUNICIPALITY}.{DEMO_DOMAIN}")
+        # A bare local part lives in Den Helder's domain; "name@domain" names its own.
+        local = (
+            self.address if "@" in self.address else f"{self.address}@{MUNICIPALITY}"
+        )
+        return User.objects.get(email=f"{local}.{DEMO_DOMAIN}")
 
 
 PERSONAS: dict[str, Persona] = {
@@ -74,6 +79,7 @@ PERSONAS: dict[str, Persona] = {
     "coordinator": Persona(PARTNER, "coordinator"),
     "pilot_owner": Persona(PILOT_OWNER, "pilothouder"),
     "alderman": Persona(ALDERMAN, "wethouder"),
+    "regional_manager": Persona(REGIONAL, "regiomanager@demoregio-kust-en-polder"),
     "functional_admin": Persona(ADMIN, "beheerder"),
 }
 PUBLIC_VISITORS = frozenset({ANONYMOUS, "resident"})
@@ -553,6 +559,15 @@ NOT_PAGES: dict[str, NotAPage] = {
         "post", _sample("casework:deadline_clock", "x", 1, "x")
     ),
     "casework:referral": NotAPage("post", _sample("casework:referral", "x")),
+    "casework:consent_record": NotAPage(
+        "post", _sample("casework:consent_record", "x")
+    ),
+    "casework:consent_withdraw": NotAPage(
+        "post", _sample("casework:consent_withdraw", "x", _SAMPLE)
+    ),
+    "citizens:consent_withdraw": NotAPage(
+        "post", _sample("citizens:consent_withdraw", "x", _SAMPLE)
+    ),
     "networks:volunteer_status": NotAPage("post", _sample("networks:volunteer_status")),
     "networks:case_match_stop": NotAPage(
         "post", _sample("networks:case_match_stop", "x", _SAMPLE)
