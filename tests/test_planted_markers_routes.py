@@ -371,7 +371,17 @@ def _saved_filter(w: World, role: str) -> list[dict[str, Any]]:
     return [{"pk": saved.pk}]
 
 
+def _consent(w: World, role: str) -> list[dict[str, Any]]:
+    """A consent of the resident's own request (POST-only routes: a GET must show
+    nothing either)."""
+    consent = w.request.consents.first()
+    assert consent is not None
+    return [{"reference": w.request.reference, "public_id": consent.public_id}]
+
+
 BY_ROUTE: dict[str, Kwargs] = {
+    "casework:consent_withdraw": _consent,
+    "citizens:consent_withdraw": _consent,
     "accounts:password_reset_confirm": lambda w, role: [
         {
             "uidb64": urlsafe_base64_encode(force_bytes(w.everyone["resident"].pk)),

@@ -287,7 +287,6 @@ ROUTE_PAGES: dict[str, Page] = {
             .exclude(role=Role.RESIDENT)
             .order_by("pk")[:1]
         ],
-        refused=frozenset({TEAM_LEAD}),
     ),
     "accounts:access_log": Page(_named("accounts:access_log")),
     "accounts:password_change": Page(
@@ -469,7 +468,6 @@ ROUTE_PAGES: dict[str, Page] = {
     ),
     "pilots:idea_new": Page(
         lambda visit: [_url("pilots:idea_new", _neighbourhood_code())],
-        refused=frozenset({CASEWORKER, TEAM_LEAD, PILOT_OWNER, ALDERMAN, ADMIN}),
         error_submit="main form[data-form] button[type=submit]",
     ),
     "pilots:idea": Page(

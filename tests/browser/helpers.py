@@ -22,3 +22,4 @@ def log_in(page: Page, user: User, password: str, *, language: str = "nl") -> No
     page.get_by_label(texts["password"], exact=True).fill(password)
     page.get_by_role("button", name=texts["submit"], exact=True).click()
     expect(page.get_by_test_id("current-user")).to_contain_text(user.full_name)
+    page.wait_for_load_state()

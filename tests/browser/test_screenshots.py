@@ -14,6 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
+from municipalities.demo import DEMO_REGION
 from tests.browser.axe_pages import PERSONAS
 from tests.browser.helpers import log_in
 from tests.test_access_policy import ROLES
@@ -35,6 +36,7 @@ SHOT = [
     "partner",
     "pilot_owner",
     "alderman",
+    "regional_manager",
     "functional_admin",
 ]
 
@@ -56,6 +58,7 @@ def _main_pages(users: dict[str, User]) -> dict[str, tuple[str, str]]:
         "partner": ("/networks/partner/", users["partner"].organisation.name),
         "pilot_owner": ("/pilots/", f"Pilots in {municipality}"),
         "alderman": ("/dashboard/", f"{municipality} in één oogopslag"),
+        "regional_manager": ("/dashboard/", f"{DEMO_REGION[0]} in één oogopslag"),
         "functional_admin": ("/accounts/administration/", f"Beheer van {municipality}"),
     }
 
