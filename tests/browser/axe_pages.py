@@ -303,8 +303,9 @@ ROUTE_PAGES: dict[str, Page] = {
         lambda visit: [
             _url("citizens:ask_sent", r.reference) for r in _own_requests(visit)[:1]
         ],
-        refused=frozenset({CASEWORKER, TEAM_LEAD, PARTNER, PILOT_OWNER, ALDERMAN})
-        | {ADMIN},
+        refused=frozenset(
+            {CASEWORKER, TEAM_LEAD, PARTNER, PILOT_OWNER, ALDERMAN, REGIONAL, ADMIN}
+        ),
     ),
     "citizens:follow_up": Page(_follow_up, error_submit="main form button"),
     "citizens:request_list": Page(_named("citizens:request_list")),
