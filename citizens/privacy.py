@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,6 +123,8 @@ def export_data(user: User) -> dict[str, Any]:
             }
             for help_request in requests
         ],
+        "volunteering": _volunteering(user),
+        "pilot_participations": _participations(user),
         "unsent_drafts": [
             {"started_at": _iso(draft.created_at), "answers": draft.answers}
             for draft in HelpRequestDraft.objects.filter(
@@ -130,6 +132,86 @@ def export_data(user: User) -> dict[str, Any]:
             )
         ],
     }
+
+
+def _volunteering(user: User) -> dict[str, Any] | None:
+    """The resident's own volunteer record and their matches, each as the volunteer
+    sees it: the task, the kind of help and the first name of the resident helped
+    (nothing more of them), the status and the appointment. The staff's screening
+    note and their reasons are the team's, not the volunteer's, view."""
+    from networks.models import Volunteer
+
+    volunteer = (
+        Volunteer.objects.filter(user=user)
+        .select_related("neighbourhood")
+        .prefetch_related("neighbourhoods", "matches")
+        .first()
+    )
+    if volunteer is None:
+        return None
+    return {
+        "status": volunteer.status,
+        "neighbourhood": volunteer.neighbourhood.name
+        if volunteer.neighbourhood
+        else "",
+        "neighbourhoods": [n.name for n in volunteer.neighbourhoods.all()],
+        "offers": list(volunteer.offers),
+        "availability": list(volunteer.availability),
+        "about": volunteer.about,
+        "phone": volunteer.phone,
+        "certificate_of_conduct": volunteer.vog_status,
+        "intake_on": _iso(volunteer.intake_on),
+        "matches": [
+            {
+                "need": match.need,
+                "task": match.task,
+                "resident_first_name": match.first_name,
+                "status": match.status,
+                "appointment_at": _iso(match.appointment_at),
+                "how_it_went": match.feedback,
+                "proposed_at": _iso(match.created_at),
+            }
+            for match in volunteer.matches.all()
+        ],
+    }
+
+
+def _participations(user: User) -> list[dict[str, Any]]:
+    """The resident's pilot participations (through their account or one of their
+    help requests) with their own measurements."""
+    from pilots.models import Participant
+
+    participants = (
+        Participant.objects.filter(
+            Q(resident=user)
+            | Q(help_request__in=HelpRequest.objects.for_resident(user))
+        )
+        .select_related("pilot")
+        .prefetch_related("measurements")
+        .distinct()
+    )
+    return [
+        {
+            "pilot": participant.pilot.title,
+            "name": participant.name,
+            "joined_on": _iso(participant.joined_on),
+            "left_on": _iso(participant.left_on),
+            "reason_for_leaving": participant.leave_reason,
+            "consent_at": _iso(participant.consent_at),
+            "consent_note": participant.consent_note,
+            "measurements": [
+                {
+                    "instrument": m.instrument,
+                    "moment": m.moment,
+                    "due_on": _iso(m.due_on),
+                    "taken_on": _iso(m.taken_on),
+                    "scores": m.scores,
+                }
+                for m in participant.measurements.all()
+            ],
+        }
+        for participant in participants
+    ]
 
 
 def what_is_kept() -> list[str]:

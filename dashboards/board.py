@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from dashboards import regional
-from dashboards.figures import Figures, Scope, by_municipality, from_summaries, merge
-from dashboards.models import PilotSummary
+from dashboards.consistent import DOM, LIFE, OUT, REQ, SC, Cube, Row
+from dashboards.figures import Figures, Scope, by_neighbourhood, merge
+from dashboards.models import ALL_DOMAINS, ALL_PILOTS, PilotSummary
 from dashboards.pilots import PilotRow, pilot_rows
 from dashboards.tables import (
     TOTAL,
     Area,
     Chart,
     Headline,
-    by_area,
     domain_chart,
     formal_care_chart,
     headlines,
@@ -69,94 +68,61 @@ def build(
 ) -> Board:
     """The board of `scope`. `region_ids`: the municipalities whose figures are
     suppressed together (a regional manager's region; `scope` shows all of them or
-    one); `areas` are their neighbourhoods."""
-    if region_ids and len(region_ids) > 1:
-        return _build_regional(scope, areas, pilots, region_ids)
-    figures = from_summaries(scope)
-    # Per-neighbourhood tables are suppressed over the whole municipality, so that a
-    # filtered view hides the same cells as the unfiltered one.
-    whole = (
-        figures
-        if scope.neighbourhood_ids is None
-        else from_summaries(replace(scope, neighbourhood_ids=None))
-    )
-    shown = None if scope.neighbourhood_ids is None else set(scope.neighbourhood_ids)
-    population = sum(a.population for a in areas if shown is None or a.id in shown)
-    charts = [
-        month_chart(figures, scope.months),
-        neighbourhood_chart(whole.current.requests_by_neighbourhood, areas, shown),
-        domain_chart(figures),
-        life_event_chart(figures),
-        outcome_chart(figures),
-        formal_care_chart(whole.current.formal_care_by_neighbourhood, areas, shown),
-    ]
-    return Board(
-        scope=scope,
-        figures=figures,
-        headlines=headlines(figures, population=population),
-        charts=charts,
-        profiles=profile_table(whole, areas, shown),
-        pilots=pilot_rows(pilots),
-    )
-
-
-def _build_regional(
-    scope: Scope,
-    areas: list[Area],
-    pilots: list[PilotSummary],
-    region_ids: tuple[int, ...],
-) -> Board:
-    per = by_municipality(
-        replace(scope, municipality_ids=region_ids, neighbourhood_ids=None)
-    )
-    whole = merge(list(per.values()))
+    one); `areas` are their neighbourhoods. Every count is read from tables
+    suppressed over all areas and checked against the wider filters
+    (`dashboards.consistent`), so the page, its CSV files and the reports hide the
+    same cells whatever the filters: three queries."""
+    ids = region_ids or scope.municipality_ids
     chosen = set(scope.municipality_ids)
-    view = TOTAL if chosen >= set(region_ids) else scope.municipality_ids[0]
+    combos = list(
+        dict.fromkeys(
+            (d, p)
+            for d in (scope.domain, ALL_DOMAINS)
+            for p in (scope.pilot, ALL_PILOTS)
+        )
+    )
+    data = by_neighbourhood(
+        replace(scope, municipality_ids=ids, neighbourhood_ids=None), combos
+    )
+    cube = Cube(data, areas, scope.months, scope.domain, scope.pilot)
     if scope.neighbourhood_ids is not None:
         shown: set[int] | None = set(scope.neighbourhood_ids)
-    elif view == TOTAL:
+    elif chosen >= set(ids):
         shown = None
     else:
         shown = {a.id for a in areas if a.municipality_id in chosen}
-    population = sum(a.population for a in areas if shown is None or a.id in shown)
-    if scope.neighbourhood_ids is None:
-        # The view is the region or whole municipalities: every count comes from
-        # the tables suppressed over the region.
-        figures = merge([per[m] for m in scope.municipality_ids])
-        joint = regional.tables(per, scope.months)
-        month, domains, events, outcomes = regional.charts(
-            joint, view, figures, scope.months
-        )
-        items = regional.headlines(
-            headlines(figures, population=population),
-            joint,
-            by_area(whole.current.formal_care_by_neighbourhood, areas),
-            view,
-            population,
-        )
-    else:
-        figures = from_summaries(scope)
-        month, domains, events, outcomes = (
-            month_chart(figures, scope.months),
-            domain_chart(figures),
-            life_event_chart(figures),
-            outcome_chart(figures),
-        )
-        items = headlines(figures, population=population)
+    ids_shown = [a.id for a in areas if shown is None or a.id in shown]
+    view: Any = cube.tree.key_of(ids_shown)
+    if view is None:
+        view = [("n", i) for i in ids_shown]
+    per = data.get((scope.domain, scope.pilot), {})
+    figures = merge([per[i] for i in ids_shown if i in per]) if per else None
+    figures = figures or merge([])
+    population = sum(a.population for a in areas if a.id in set(ids_shown))
+
+    def row(kind: str) -> Row:
+        return cube.row(kind, view)
+
     charts = [
-        month,
-        neighbourhood_chart(whole.current.requests_by_neighbourhood, areas, shown),
-        domains,
-        events,
-        outcomes,
-        formal_care_chart(whole.current.formal_care_by_neighbourhood, areas, shown),
+        month_chart(figures, scope.months, row(REQ)),
+        neighbourhood_chart(cube.tables[REQ], TOTAL, areas, shown),
+        domain_chart(figures, row(DOM)),
+        life_event_chart(figures, row(LIFE)),
+        outcome_chart(figures, row(OUT)),
+        formal_care_chart(cube.tables[OUT], "formal", areas, shown),
     ]
     return Board(
         scope=scope,
         figures=figures,
-        headlines=items,
+        headlines=headlines(
+            figures,
+            population=population,
+            requests=row(REQ),
+            outcomes=row(OUT),
+            scalars=row(SC),
+        ),
         charts=charts,
-        profiles=profile_table(whole, areas, shown),
+        profiles=profile_table(cube.tables[LIFE], areas, shown),
         pilots=pilot_rows(
             [p for p in pilots if p.municipality_id in chosen],
             with_municipality=len(chosen) > 1,

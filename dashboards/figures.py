@@ -258,6 +258,113 @@ def by_municipality(scope: Scope) -> dict[int, Figures]:
     return {m: collected.figures() for m, collected in found.items()}
 
 
+Combo = tuple[str, int]
+
+
+def by_neighbourhood(
+    scope: Scope, combos: list[Combo]
+) -> dict[Combo, dict[int, Figures]]:
+    """The figures of every neighbourhood of the municipalities of `scope` (its
+    neighbourhood filter left out), for each (domain, pilot) of `combos`, from the
+    summary tables in three queries: what the dashboard suppresses jointly."""
+    ids = list(scope.municipality_ids)
+    domains = sorted({d for d, _p in combos})
+    pilots = sorted({p for _d, p in combos})
+    wanted = set(combos)
+    found: dict[Combo, dict[int, _Collected]] = {c: {} for c in combos}
+
+    def collected(domain: str, pilot: int, nbh: int) -> _Collected | None:
+        if (domain, pilot) not in wanted:
+            return None
+        per = found[(domain, pilot)]
+        if nbh not in per:
+            per[nbh] = _Collected(scope)
+        return per[nbh]
+
+    rows = (
+        MonthlySummary.objects.filter(
+            municipality_id__in=ids, domain__in=domains, pilot__in=pilots
+        )
+        .filter(
+            Q(month__gte=scope.previous_start, month__lte=scope.end)
+            | Q(open__gt=0)
+            | Q(waiting__gt=0)
+        )
+        .values_list(
+            "domain",
+            "pilot",
+            "neighbourhood_id",
+            "month",
+            "requests",
+            "life_events",
+            "open",
+            "waiting",
+            "outcomes",
+            "satisfaction_count",
+            "satisfaction_sum",
+            "deadlines_counted",
+            "deadlines_on_time",
+        )
+    )
+    for domain, pilot, *row in rows:
+        target = collected(domain, pilot, row[0])
+        if target is not None:
+            target.add_row(*row)
+
+    all_domains = ALL_DOMAINS in domains
+    per_domain = MonthlySummary.objects.filter(
+        municipality_id__in=ids,
+        pilot__in=pilots,
+        month__gte=scope.start,
+        month__lte=scope.end,
+    ).exclude(domain=ALL_DOMAINS)
+    if not all_domains:
+        per_domain = per_domain.filter(domain__in=domains)
+    for domain, pilot, nbh, total in (
+        per_domain.values("domain", "pilot", "neighbourhood_id")
+        .annotate(total=Sum("requests"))
+        .values_list("domain", "pilot", "neighbourhood_id", "total")
+    ):
+        if not total:
+            continue
+        # The domain chart of a view: all domains when it shows all, else its own.
+        for combo_domain in (ALL_DOMAINS, domain):
+            target = collected(combo_domain, pilot, nbh)
+            if target is not None:
+                target.domain_counts[domain] = total
+
+    sql = """
+        SELECT domain, pilot, neighbourhood_id,
+               CASE WHEN month >= %(start)s THEN 'c' ELSE 'p' END, kind, days,
+               SUM(count)
+        FROM dashboards_durationsummary
+        WHERE municipality_id = ANY(%(municipalities)s)
+          AND domain = ANY(%(domains)s) AND pilot = ANY(%(pilots)s)
+          AND month BETWEEN %(previous_start)s AND %(end)s
+        GROUP BY 1, 2, 3, 4, 5, 6
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "start": scope.start,
+                "municipalities": ids,
+                "domains": domains,
+                "pilots": pilots,
+                "previous_start": scope.previous_start,
+                "end": scope.end,
+            },
+        )
+        for domain, pilot, nbh, period, kind, days, count in cursor.fetchall():
+            target = collected(domain, pilot, nbh)
+            if target is not None:
+                target.histograms[period][kind][days] = int(count)
+    return {
+        combo: {nbh: c.figures() for nbh, c in per.items()}
+        for combo, per in found.items()
+    }
+
+
 class _Collected:
     """The figures of one municipality, added up from its summary rows."""
 

@@ -3,7 +3,8 @@ from the totals and the other cells that are shown.
 
 A table is given as its values and its additive relations ("this total is the sum of
 these cells"). Primary suppression hides every count below 5 (shown as "<5"); then
-secondary suppression hides more cells (shown as "–") until, for every relation:
+secondary suppression hides more cells (shown as "x", as Statistics Netherlands
+(CBS) marks them: not "<5", for the value may be 9) until, for every relation:
 - no single hidden cell remains (plain subtraction);
 - when the total is shown, the hidden cells are not all known to lie below 5 (or
   their sum would pin them down when it is 0 or the maximum);
@@ -16,12 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Generic, TypeVar
 
 THRESHOLD = 5
 SMALL = "<5"
-HIDDEN = "–"
+HIDDEN = "x"
 
 K = TypeVar("K", bound=Hashable)
 
@@ -57,18 +57,23 @@ def suppress(
     relations: Sequence[Relation[K]],
     *,
     threshold: int = THRESHOLD,
+    forced: frozenset[K] | set[K] = frozenset(),
+    keep: frozenset[K] | set[K] = frozenset(),
 ) -> Suppressed[K]:
     """Which cells of a table to hide. `relations` are (total, parts) pairs with
     values[total] == sum(values[part] for part in parts); keys missing from `values`
-    count as 0."""
+    count as 0. `forced`: cells hidden from the start (secondarily, because another
+    view or chart would give a small number away through them, see
+    `dashboards.consistent`); `keep`: cells another chart shows already, never
+    chosen for secondary suppression here."""
     keys: list[K] = list(dict.fromkeys([*values, *_members(relations)]))
     full = {key: values.get(key, 0) for key in keys}
     order = {key: i for i, key in enumerate(keys)}
     small = {key for key in keys if full[key] < threshold}
-    hidden = set(small)
+    hidden = set(small) | {key for key in forced if key in full}
 
     def smallest(candidates: list[K]) -> K | None:
-        shown = [key for key in candidates if key not in hidden]
+        shown = [key for key in candidates if key not in hidden and key not in keep]
         return min(shown, key=lambda k: (full[k], order[k])) if shown else None
 
     while True:
@@ -79,9 +84,9 @@ def suppress(
             if len(inside) == 1:
                 added = smallest(members)
             elif inside and total not in hidden and all(key in small for key in inside):
-                added = smallest(list(parts)) or (
-                    total if total not in hidden else None
-                )
+                added = smallest(list(parts))
+                if added is None:
+                    added = smallest([total])
             if added is not None:
                 break
         if added is None:
@@ -105,6 +110,14 @@ def _members(relations: Sequence[Relation[K]]) -> list[K]:
     return [key for total, parts in relations for key in (total, *parts)]
 
 
+# Two Mersenne primes: the linear algebra runs modulo each (exact and fast, no
+# fractions), and a cell counts as determined when it is so modulo either. A cell
+# determined over the rationals is determined modulo p unless p divides one of the
+# denominators of its solution, which for two primes this large does not happen
+# for tables of this size; a cell wrongly taken as determined is only hidden more.
+PRIMES = (2**61 - 1, 2**31 - 1)
+
+
 def _determined(
     values: Mapping[K, int], relations: Sequence[Relation[K]], hidden: set[K]
 ) -> list[K]:
@@ -115,38 +128,65 @@ def _determined(
     if not unknown:
         return []
     column = {key: i for i, key in enumerate(unknown)}
-    rows: list[list[Fraction]] = []
+    rows: list[dict[int, int]] = []
     for total, parts in relations:
-        row = [Fraction(0)] * len(unknown)
+        row: dict[int, int] = {}
         for key in parts:
             if key in column:
-                row[column[key]] += 1
+                row[column[key]] = row.get(column[key], 0) + 1
         if total in column:
-            row[column[total]] -= 1
-        if any(row):
+            row[column[total]] = row.get(column[total], 0) - 1
+        row = {c: v for c, v in row.items() if v}
+        if row:
             rows.append(row)
-    pivot_row = 0
-    for col in range(len(unknown)):
-        found = next((r for r in range(pivot_row, len(rows)) if rows[r][col]), None)
-        if found is None:
+    found: set[int] = set()
+    for prime in PRIMES:
+        found |= _single_entry_rows(rows, prime)
+    return [unknown[i] for i in sorted(found)]
+
+
+def _single_entry_rows(rows: list[dict[int, int]], prime: int) -> set[int]:
+    """The pivot columns of the reduced row echelon form (modulo `prime`) whose row
+    has no other entry. Sparse rows: each relation has few members."""
+    pivots: dict[int, dict[int, int]] = {}  # pivot column -> its row (pivot 1)
+    holding: dict[int, set[int]] = {}  # column -> pivot columns whose row has it
+    for original in rows:
+        row = {c: v % prime for c, v in original.items() if v % prime}
+        # Reduce by the pivots so far (their rows are reduced against each other).
+        for col in [c for c in row if c in pivots]:
+            factor = row.get(col)
+            if not factor:
+                continue
+            for c, v in pivots[col].items():
+                value = (row.get(c, 0) - factor * v) % prime
+                if value:
+                    row[c] = value
+                else:
+                    row.pop(c, None)
+        if not row:
             continue
-        rows[pivot_row], rows[found] = rows[found], rows[pivot_row]
-        lead = rows[pivot_row][col]
-        rows[pivot_row] = [x / lead for x in rows[pivot_row]]
-        for r in range(len(rows)):
-            if r != pivot_row and rows[r][col]:
-                factor = rows[r][col]
-                rows[r] = [
-                    a - factor * b
-                    for a, b in zip(rows[r], rows[pivot_row], strict=True)
-                ]
-        pivot_row += 1
-    determined = []
-    for row in rows[:pivot_row]:
-        nonzero = [i for i, x in enumerate(row) if x]
-        if len(nonzero) == 1:
-            determined.append(unknown[nonzero[0]])
-    return determined
+        lead = min(row)
+        inverse = pow(row[lead], prime - 2, prime)
+        row = {c: v * inverse % prime for c, v in row.items()}
+        # Clear the new pivot's column from the other pivot rows.
+        for other in list(holding.get(lead, ())):
+            target = pivots[other]
+            factor = target.get(lead)
+            if not factor:
+                continue
+            for c, v in row.items():
+                value = (target.get(c, 0) - factor * v) % prime
+                if value:
+                    if c not in target:
+                        holding.setdefault(c, set()).add(other)
+                    target[c] = value
+                else:
+                    target.pop(c, None)
+                    holding.get(c, set()).discard(other)
+        pivots[lead] = row
+        for c in row:
+            holding.setdefault(c, set()).add(lead)
+    return {col for col, row in pivots.items() if len(row) == 1}
 
 
 def one_way(

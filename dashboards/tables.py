@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from casework.models import Domain
 from citizens.models import LifeEvent, Outcome
-from dashboards.figures import FORMAL_CARE, LIFE_EVENTS, OUTCOMES, Figures
-from dashboards.privacy import HIDDEN, SMALL, THRESHOLD, one_way, suppress, two_way
+from dashboards.figures import FORMAL_CARE, LIFE_EVENTS, Figures
+from dashboards.privacy import HIDDEN, SMALL, THRESHOLD, one_way, suppress
 
 TOTAL = "__total__"
 
@@ -74,100 +74,114 @@ def _share(part: int, whole: int) -> str:
     return f"{round(part * 100 / whole)}%"
 
 
-def _protected_share(part: int, whole: int) -> str:
-    # A share of fewer than 5 requests would tell about individuals.
-    return _share(part, whole) if whole >= THRESHOLD else SMALL
-
-
-def _median(value: float | None, count: int) -> str:
-    if value is None:
-        return "–"
-    if count < THRESHOLD:
-        return SMALL
-    return formats.number_format(value, 1 if value % 1 else 0)
-
-
-def headlines(figures: Figures, *, population: int) -> list[Headline]:
+def headlines(
+    figures: Figures,
+    *,
+    population: int,
+    requests: Table,
+    outcomes: Table,
+    scalars: Table,
+) -> list[Headline]:
+    """The key figures of a view. Every count is a cell of the view's row of a
+    table suppressed over all views (`dashboards.consistent`): `requests` (its total
+    column, also the month chart's total), `outcomes` (the groups "close", "formal",
+    "resolved"), `scalars` (the previous period's counts, the caseload, and the
+    counts behind medians, shares and means). A derived figure is shown only when
+    every count it is computed from is shown."""
     cur, prev = figures.current, figures.previous
 
-    def count(n: int) -> str:
-        return SMALL if n < THRESHOLD else formats.number_format(n, force_grouping=True)
+    def count(table: Table, key: Any) -> str:
+        n = table.number(key)
+        if n is None:
+            return table.show(key)
+        return formats.number_format(n, force_grouping=True)
 
-    def delta(now: int, before: int) -> str:
-        if now < THRESHOLD or before < THRESHOLD:
+    def delta() -> str:
+        now, before = requests.number(TOTAL), scalars.number("prev_requests")
+        if now is None or before is None or before < THRESHOLD:
             return ""
         return f"{(now - before) * 100 / before:+.0f}%"
 
-    items = [
+    def share(table: Table, part: str, whole: str, raw_whole: int) -> str:
+        if not raw_whole:
+            return "–"
+        n, d = table.number(part), table.number(whole)
+        if d is None:
+            return table.show(whole)
+        if n is None:
+            return table.show(part)
+        return _share(n, d)
+
+    def rate(table: Table, key: str) -> str:
+        n = table.number(key)
+        if n is None:
+            return table.show(key)
+        return _rate(n, population)
+
+    def gated(key: str, text: str) -> str:
+        # A median, share or mean over a group the table does not show.
+        if scalars.number(key) is None:
+            return scalars.show(key)
+        return text
+
+    def median(value: float | None, key: str) -> str:
+        if value is None:
+            return "–"
+        return gated(key, formats.number_format(value, 1 if value % 1 else 0))
+
+    def ratio(part: int, whole: int, key: str) -> str:
+        return gated(key, _share(part, whole)) if whole else "–"
+
+    def mean(total: int, n: int, key: str) -> str:
+        return gated(key, formats.number_format(total / n, 1)) if n else "–"
+
+    return [
         Headline(
             "requests",
             _("Help requests"),
-            count(cur.requests),
-            count(prev.requests),
-            delta(cur.requests, prev.requests),
+            count(requests, TOTAL),
+            count(scalars, "prev_requests"),
+            delta(),
         ),
         Headline(
             "close_to_home",
             _("Solved close to home"),
-            _protected_share(cur.close_to_home, cur.resolved) if cur.resolved else "–",
-            _protected_share(prev.close_to_home, prev.resolved)
-            if prev.resolved
-            else "–",
+            share(outcomes, "close", "resolved", cur.resolved),
+            share(scalars, "prev_close", "prev_resolved", prev.resolved),
         ),
         Headline(
             "formal_care",
             _("Referrals to formal care per 1,000 residents"),
-            (
-                _rate(cur.formal_care, population)
-                if cur.formal_care >= THRESHOLD
-                else SMALL
-            ),
-            (
-                _rate(prev.formal_care, population)
-                if prev.formal_care >= THRESHOLD
-                else SMALL
-            ),
+            rate(outcomes, "formal"),
+            rate(scalars, "prev_formal"),
         ),
         Headline(
             "first_contact",
             _("Median days to first contact"),
-            _median(cur.first_contact_median, cur.requests),
-            _median(prev.first_contact_median, prev.requests),
+            median(cur.first_contact_median, "contact"),
+            median(prev.first_contact_median, "prev_contact"),
         ),
         Headline(
             "plan",
             _("Median days to a plan"),
-            _median(cur.plan_median, cur.requests),
-            _median(prev.plan_median, prev.requests),
+            median(cur.plan_median, "plan"),
+            median(prev.plan_median, "prev_plan"),
         ),
         Headline(
             "deadlines",
             _("Statutory deadlines met"),
-            _protected_share(cur.deadlines_on_time, cur.deadlines_counted)
-            if cur.deadlines_counted
-            else "–",
-            _protected_share(prev.deadlines_on_time, prev.deadlines_counted)
-            if prev.deadlines_counted
-            else "–",
+            ratio(cur.deadlines_on_time, cur.deadlines_counted, "deadlines"),
+            ratio(prev.deadlines_on_time, prev.deadlines_counted, "prev_deadlines"),
         ),
         Headline(
             "satisfaction",
             _("Resident satisfaction (1–10)"),
-            _mean(cur.satisfaction_sum, cur.satisfaction_count),
-            _mean(prev.satisfaction_sum, prev.satisfaction_count),
+            mean(cur.satisfaction_sum, cur.satisfaction_count, "satisfaction"),
+            mean(prev.satisfaction_sum, prev.satisfaction_count, "prev_satisfaction"),
         ),
-        Headline("open", _("Open caseload now"), count(figures.open)),
-        Headline("waiting", _("Waiting to be picked up"), count(figures.waiting)),
+        Headline("open", _("Open caseload now"), count(scalars, "open")),
+        Headline("waiting", _("Waiting to be picked up"), count(scalars, "waiting")),
     ]
-    return items
-
-
-def _mean(total: int, count: int) -> str:
-    if not count:
-        return "–"
-    if count < THRESHOLD:
-        return SMALL
-    return formats.number_format(total / count, 1)
 
 
 def _series(label: str, suppressed: Any, keys: list[Any]) -> dict[str, Any]:
@@ -207,61 +221,45 @@ def municipality_key(area_or_id: Area | int) -> Any:
     return ("m", mid)
 
 
-def by_area(values: dict[int, int], areas: list[Area]) -> Any:
-    """Per neighbourhood, with district subtotals, the municipality's total (and in
-    a region each municipality's total as a part of the region's), all suppressed
-    together so that no filter can subtract its way to a small cell."""
-    cells: dict[Any, int] = {("n", a.id): values.get(a.id, 0) for a in areas}
-    districts: dict[int, list[Any]] = {}
-    municipalities: dict[Any, list[Any]] = {}
-    for a in areas:
-        districts.setdefault(a.district_id, []).append(("n", a.id))
-        parts = municipalities.setdefault(municipality_key(a), [])
-        if ("d", a.district_id) not in parts:
-            parts.append(("d", a.district_id))
-    relations: list[Any] = []
-    for district_id, parts in districts.items():
-        cells[("d", district_id)] = sum(cells[p] for p in parts)
-        relations.append((("d", district_id), parts))
-    if len(municipalities) > 1:
-        for key, parts in municipalities.items():
-            cells[key] = sum(cells[p] for p in parts)
-            relations.append((key, parts))
-        cells[TOTAL] = sum(cells[key] for key in municipalities)
-        relations.append((TOTAL, list(municipalities)))
-    else:
-        cells[TOTAL] = sum(cells[("d", d)] for d in districts)
-        relations.append((TOTAL, [("d", d) for d in districts]))
-    return suppress(cells, relations)
+class AreaTable(Protocol):
+    """A table keyed (area key, column), suppressed over all areas."""
+
+    def show(self, key: Any) -> str: ...
+    def number(self, key: Any) -> int | None: ...
 
 
 def neighbourhood_chart(
-    values: dict[int, int], areas: list[Area], shown: set[int] | None
+    table: AreaTable, column: Any, areas: list[Area], shown: set[int] | None
 ) -> Chart:
-    table = by_area(values, areas)
+    """The requests of each neighbourhood: the total column of the request table."""
     visible = [a for a in areas if shown is None or a.id in shown]
+    keys = [(("n", a.id), column) for a in visible]
     label = _("Help requests")
     return Chart(
         key="neighbourhoods",
         title=_("Help requests per neighbourhood"),
         kind="bar",
         headers=[_("Neighbourhood"), _("District"), label],
-        rows=[(a.name, [a.district, table.show(("n", a.id))]) for a in visible],
+        rows=[
+            (a.name, [a.district, table.show(k)])
+            for a, k in zip(visible, keys, strict=True)
+        ],
         labels=[a.name for a in visible],
-        series=[_series(label, table, [("n", a.id) for a in visible])],
+        series=[_series(label, table, keys)],
     )
 
 
 def formal_care_chart(
-    values: dict[int, int], areas: list[Area], shown: set[int] | None
+    table: AreaTable, column: Any, areas: list[Area], shown: set[int] | None
 ) -> Chart:
-    table = by_area(values, areas)
+    """Referrals per neighbourhood: the formal-care column of the outcome table."""
     visible = [a for a in areas if shown is None or a.id in shown]
     label = _("Referrals to formal care per 1,000 residents")
     rates = []
     rows = []
     for a in visible:
-        n = table.number(("n", a.id))
+        key = (("n", a.id), column)
+        n = table.number(key)
         rates.append(
             None if n is None or not a.population else round(n * 1000 / a.population, 1)
         )
@@ -269,10 +267,8 @@ def formal_care_chart(
             (
                 a.name,
                 [
-                    table.show(("n", a.id)),
-                    _rate(n, a.population)
-                    if n is not None
-                    else table.show(("n", a.id)),
+                    table.show(key),
+                    _rate(n, a.population) if n is not None else table.show(key),
                 ],
             )
         )
@@ -358,34 +354,17 @@ def outcome_chart(figures: Figures, table: Table | None = None) -> Chart:
     return chart
 
 
-def profile_table(figures: Figures, areas: list[Area], shown: set[int] | None) -> Chart:
-    """Requests per life event per 1,000 residents, per neighbourhood."""
-    by_nbh = figures.current.life_events_by_neighbourhood
-    cells = {
-        (a.id, e): by_nbh.get(a.id, {}).get(e, 0) for a in areas for e in LIFE_EVENTS
-    }
-    totals = {
-        a.id: figures.current.requests_by_neighbourhood.get(a.id, 0) for a in areas
-    }
-    if len({a.municipality_id for a in areas}) > 1:
-        table = _region_profiles(cells, totals, areas)
-    else:
-        table = two_way(
-            cells,
-            [a.id for a in areas],
-            LIFE_EVENTS,
-            row_totals=totals,
-            total_key=TOTAL,
-        )
+def profile_table(table: AreaTable, areas: list[Area], shown: set[int] | None) -> Chart:
+    """Requests per life event per 1,000 residents, per neighbourhood: the life-event
+    table (whose rows are also the life-event charts of the neighbourhoods)."""
     visible = [a for a in areas if shown is None or a.id in shown]
     rows = []
     for a in visible:
         values = []
         for event in LIFE_EVENTS:
-            n = table.number((a.id, event))
-            values.append(
-                _rate(n, a.population) if n is not None else table.show((a.id, event))
-            )
+            key = (("n", a.id), event)
+            n = table.number(key)
+            values.append(_rate(n, a.population) if n is not None else table.show(key))
         rows.append(
             (
                 a.name,
@@ -407,43 +386,9 @@ def profile_table(figures: Figures, areas: list[Area], shown: set[int] | None) -
     )
 
 
-def _region_profiles(
-    cells: dict[tuple[int, str], int], totals: dict[int, int], areas: list[Area]
-) -> Any:
-    """The profiles of a region: each life event's column adds up per municipality,
-    and the municipalities add up to the region (as the per-area tables do)."""
-    parts: dict[Any, list[int]] = {}
-    for a in areas:
-        parts.setdefault(municipality_key(a), []).append(a.id)
-    values: dict[Any, int] = dict(cells)
-    relations: list[Any] = []
-    for event in [*LIFE_EVENTS, TOTAL]:
-
-        def value(area_id: int, event: str = event) -> int:
-            return totals[area_id] if event == TOTAL else cells[(area_id, event)]
-
-        for key, ids in parts.items():
-            for area_id in ids:
-                values[(area_id, event)] = value(area_id)
-            values[(key, event)] = sum(value(i) for i in ids)
-            relations.append(((key, event), [(i, event) for i in ids]))
-        values[(TOTAL, event)] = sum(values[(key, event)] for key in parts)
-        relations.append(((TOTAL, event), [(key, event) for key in parts]))
-    return suppress(values, relations)
-
-
-def outcome_shares(figures: Figures) -> list[tuple[str, str]]:
-    """Share of each outcome among resolved requests (for reports)."""
-    cur = figures.current
-    return [
-        (str(Outcome(o).label), _protected_share(cur.outcomes.get(o, 0), cur.resolved))
-        for o in OUTCOMES
-        if o in cur.outcomes and cur.resolved
-    ]
-
-
 LEGEND = gettext_lazy(
-    "<5: fewer than five. –: hidden so that small numbers cannot be worked out "
-    "from the totals."
+    "<5: fewer than five (0 to 4). x: hidden, although it may be five or more, so "
+    "that no small number can be worked out from the totals, the other charts or "
+    "the same figure under other filters. –: nothing to count."
 )
 __all__ = ["FORMAL_CARE", "HIDDEN", "LEGEND", "SMALL"]

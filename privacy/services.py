@@ -41,6 +41,7 @@ from networks.models import (
 )
 from notifications.models import Delivery
 from notifications.registry import REGISTRY
+from pilots.models import Participant
 from privacy.models import (
     Anonymisation,
     DeletionRecord,
@@ -383,6 +384,12 @@ def _anonymise_accounts(ids: list[int]) -> int:
         .select_for_update(skip_locked=True)
     )
     _stop_volunteering([user.pk for user in users])
+    # Pilot participations enrolled through the account (not through a request,
+    # which the walk from expired requests blanks): the name and the texts go, the
+    # row stays countable for the pilot's figures.
+    Participant.objects.filter(resident_id__in=[user.pk for user in users]).update(
+        **dict.fromkeys(_text_fields(Participant), "")
+    )
     for user in users:
         user.email = f"{user.public_id}@{ANONYMOUS_EMAIL_DOMAIN}"
         user.full_name = ""

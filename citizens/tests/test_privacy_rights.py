@@ -173,3 +173,61 @@ def test_export_runs_a_fixed_number_of_queries(
         response = client.get("/my-data/export.json")
 
     assert len(json.loads(response.content)["help_requests"]) == 7
+
+
+@pytest.mark.django_db
+def test_export_holds_the_residents_volunteering_and_pilots_not_other_people() -> None:
+    from accounts.tests.factories import UserFactory
+    from citizens.tests.factories import HelpRequestFactory
+    from networks.models import Match, Need
+    from networks.tests.factories import VolunteerFactory
+    from pilots.tests.factories import MeasurementFactory, ParticipantFactory
+
+    marker = "ZZ-MARKER-HELPED-RESIDENT"
+    volunteer = VolunteerFactory(about="Ik kook graag.")
+    me = volunteer.user
+    helped = UserFactory(full_name=f"{marker} Achternaam", email="zz-helped@x.test")
+    their_request = HelpRequestFactory(
+        resident=helped,
+        neighbourhood=volunteer.neighbourhood,
+        story=f"{marker} verhaal",
+        phone="0699999999",
+        history=False,
+    )
+    Match.objects.create(
+        help_request=their_request,
+        volunteer=volunteer,
+        task="Boodschappen op dinsdag",
+        need=Need.SHOPPING,
+        first_name="Henk",
+    )
+    mine = ParticipantFactory(name="Mijn Eigen Naam", resident=me)
+    MeasurementFactory(participant=mine, scores={"score": 7})
+    # Another resident's participation in the same pilot, with their measurement.
+    theirs = ParticipantFactory(pilot=mine.pilot, name=f"{marker} deelnemer")
+    MeasurementFactory(participant=theirs, scores={"score": 2})
+
+    content = _client(me).get("/my-data/export.json").content.decode()
+    data = json.loads(content)
+
+    assert data["volunteering"]["about"] == "Ik kook graag."
+    (match,) = data["volunteering"]["matches"]
+    assert match["task"] == "Boodschappen op dinsdag"
+    assert match["resident_first_name"] == "Henk"
+    (participation,) = data["pilot_participations"]
+    assert participation["name"] == "Mijn Eigen Naam"
+    assert [m["scores"] for m in participation["measurements"]] == [{"score": 7}]
+    assert marker not in content
+    assert "zz-helped@x.test" not in content and "0699999999" not in content
+    assert their_request.reference not in content
+
+
+@pytest.mark.django_db
+def test_a_resident_without_volunteering_or_pilots_gets_empty_sections() -> None:
+    from accounts.tests.factories import UserFactory
+
+    me = UserFactory()
+    data = json.loads(_client(me).get("/my-data/export.json").content)
+
+    assert data["volunteering"] is None
+    assert data["pilot_participations"] == []

@@ -10,7 +10,7 @@ def _feasible_values(
 ) -> dict[Hashable, set[int]]:
     """An attacker's view: the values each hidden cell can take in some assignment
     of all hidden cells that agrees with the shown cells and every relation ("<5"
-    cells lie in 0..4, "–" cells are at least 5). Backtracking with propagation."""
+    cells lie in 0..4, "x" cells are at least 5). Backtracking with propagation."""
     shown = {k: v for k, v in result.values.items() if result.is_shown(k)}
     hidden = sorted(result.small | result.hidden, key=repr)
     ceiling = sum(result.values.values())

@@ -95,3 +95,30 @@ def test_a_second_run_does_not_count_an_account_twice(den_helder: Place) -> None
         services.purge_personal_data()
         second = services.purge_personal_data()
     assert second.total() == 0
+
+
+@pytest.mark.parametrize("offset_days", [-1, 0])
+def test_a_pilot_participation_of_the_account_loses_its_name_with_the_account(
+    den_helder: Place, offset_days: int
+) -> None:
+    # Enrolled by the pilot owner through the account, not through a help request:
+    # the walk from expired requests does not reach it, the account's purge must.
+    from pilots.tests.factories import ParticipantFactory
+
+    resident = _resident(den_helder, "MARKERPARTICIPANTX")
+    participant = ParticipantFactory(
+        resident=resident,
+        name="MARKERPARTICIPANTX Jansen",
+        consent_note="MARKERPARTICIPANTX tekende",
+    )
+
+    with freeze_time(_moment() + dt.timedelta(days=offset_days)):
+        services.purge_personal_data()
+
+    participant.refresh_from_db()
+    if offset_days < 0:
+        assert participant.name == "MARKERPARTICIPANTX Jansen"
+        return
+    assert tables_containing("MARKERPARTICIPANTX") == {}
+    # The row stays countable for the pilot's figures.
+    assert participant.pilot_id and participant.joined_on

@@ -57,7 +57,8 @@ def test_alderman_filters_reads_downloads_and_builds_a_report(
     expect(page).to_have_url(re.compile(f"neighbourhood={den_helder.neighbourhood.pk}"))
     expect(page.get_by_test_id("headline-requests")).not_to_contain_text(whole)
     assert page.evaluate("() => window.stillTheSamePage === true"), "full reload"
-    assert page.evaluate("() => !!Chart.getChart('chart-months')")
+    # The charts are drawn on htmx:afterSettle, a moment after the figures swap in.
+    page.wait_for_function("() => !!Chart.getChart('chart-months')", timeout=5000)
 
     months = page.get_by_test_id("chart-months")
     months.get_by_text("Toon de cijfers als tabel").click()
