@@ -177,7 +177,6 @@ class StaffAccountForm(forms.Form):
         label=_("Team"),
         queryset=None,
         required=False,
-        to_field_name="public_id",
         empty_label=_("No team"),
         help_text=_("Caseworkers and team leads belong to a team; others to none."),
     )
@@ -196,7 +195,7 @@ class StaffAccountForm(forms.Form):
 
         initial = {
             "role": account.role,
-            "team": account.team.public_id if account.team else None,
+            "team": account.team_id,
             "organisation": (
                 account.organisation.public_id if account.organisation else None
             ),
