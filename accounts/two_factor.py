@@ -257,3 +257,13 @@ def reauthentication_required(view: View) -> View:
 
     wrapped.reauthentication_required = True  # type: ignore[attr-defined]
     return wrapped
+
+
+def login_counts_as_authentication(
+    sender: object, request: HttpRequest, user: User, **kwargs: object
+) -> None:
+    """Every login of a resident (the form, or a link that logs them in) is a fresh
+    authentication; staff get theirs at the code step."""
+    if request is not None and hasattr(request, "session"):
+        if not needs_second_factor(user):
+            mark_authenticated(request)
