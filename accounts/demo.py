@@ -5,14 +5,20 @@ created, so running the seed again never undoes a password someone changed.
 """
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role, User
+from accounts.models import STAFF_ROLES, Role, User
+from accounts.two_factor import DEVICE_NAME
 from municipalities.demo import DEMO_REGION
 from municipalities.models import Municipality, Region, Team
 from networks.models import Organisation
 
 DEMO_PASSWORD = "Buurtkracht-demo-2026"
 DEMO_DOMAIN = "buurtkracht.test"
+# Every demo staff account has an authenticator app with this key (README: the same
+# key in base32, IJ2X K4TU NNZG CY3I OQWW IZLN N4WW WZLZ, to add to an app);
+# `manage.py demo_code <email>` prints its current code.
+DEMO_TOTP_KEY = b"Buurtkracht-demo-key".hex()
 
 # Local part of the address per role, in Dutch as the users would know it.
 ROLE_ADDRESSES: dict[str, str] = {
@@ -115,6 +121,23 @@ def _save(email: str, fields: dict[str, object]) -> None:
             setattr(user, name, value)
         user.full_clean(exclude=["password"])
         user.save()
+
+
+@transaction.atomic
+def seed_two_factor() -> None:
+    """A confirmed authenticator app with DEMO_TOTP_KEY for every demo staff account
+    that has none (an account that enrolled its own app keeps it)."""
+    staff = User.objects.filter(
+        role__in=STAFF_ROLES, email__endswith=f".{DEMO_DOMAIN}"
+    ).exclude(totpdevice__confirmed=True)
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name=DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True)
+        for user in staff
+    )
+
+
+def is_demo_device(device: TOTPDevice) -> bool:
+    return device.key == DEMO_TOTP_KEY
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:

@@ -1,3 +1,4 @@
+import copy
 from datetime import date, datetime
 from typing import Any
 
@@ -107,4 +108,156 @@ class AccessLogFilterForm(forms.Form):
             self.add_error(
                 "date_to", _("The end date cannot be before the start date.")
             )
+        return data
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The second login step: a code of the authenticator app or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_(
+            "The 6-digit code of your authenticator app, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}
+        ),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the app"),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        help_text=_("The 6 digits that the app shows for Buurtkracht."),
+        error_messages={"invalid": _("Enter the 6 digits that the app shows.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].replace(" ", "").strip()
+
+
+class ReauthenticationForm(forms.Form):
+    """Password again, and for staff a current code of the authenticator app."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.RegexField(
+        label=_("Code from the app"),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        help_text=_("The 6-digit code that your authenticator app shows now."),
+        error_messages={"invalid": _("Enter the 6 digits that the app shows.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+    def __init__(self, *args: Any, with_code: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_code:
+            del self.fields["code"]
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].replace(" ", "").strip()
+
+
+class StaffAccountForm(forms.Form):
+    """A functional administrator changes a staff member's role, team or
+    organisation; the model's rules decide which combinations are allowed."""
+
+    role = forms.ChoiceField(label=_("Role"))
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=None,
+        required=False,
+        empty_label=_("No team"),
+        help_text=_("Caseworkers and team leads belong to a team; others to none."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=None,
+        required=False,
+        to_field_name="public_id",
+        empty_label=_("No organisation"),
+        help_text=_("Partners belong to an organisation; others to none."),
+    )
+
+    def __init__(self, *args: Any, account: User, admin: User, **kwargs: Any) -> None:
+        from municipalities.models import Team
+        from networks.models import Organisation
+
+        initial = {
+            "role": account.role,
+            "team": account.team_id,
+            "organisation": (
+                account.organisation.public_id if account.organisation else None
+            ),
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        # The new values are tried on a copy; the view saves `self.account`.
+        self.account = copy.copy(account)
+        self.fields["role"].choices = [
+            (role.value, role.label) for role in Role if role != Role.RESIDENT
+        ]
+        self.fields["team"].queryset = (
+            Team.objects.filter(municipality_id=admin.municipality_id)
+            .select_related("district")
+            .order_by("name")
+        )
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            municipality_id=admin.municipality_id
+        ).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        from django.core.exceptions import ValidationError
+
+        from accounts.models import TEAM_ROLES
+
+        data = super().clean()
+        role = data.get("role")
+        if role is None:
+            return data
+        team = data.get("team")
+        organisation = data.get("organisation")
+        if team is not None and role not in TEAM_ROLES:
+            self.add_error(
+                "team", _("Only caseworkers and team leads belong to a team.")
+            )
+        if organisation is not None and role != Role.PARTNER:
+            self.add_error(
+                "organisation", _("Only partners belong to an organisation.")
+            )
+        if self.errors:
+            return data
+        account = self.account
+        account.role = role
+        account.team = team
+        account.organisation = organisation
+        municipality = account.municipality
+        if role == Role.REGIONAL_MANAGER:
+            if municipality.region_id is None:
+                self.add_error(
+                    "role",
+                    _("This municipality belongs to no region: no regional manager."),
+                )
+                return data
+            account.region_id = municipality.region_id
+        else:
+            account.region = None
+        try:
+            account.full_clean(
+                exclude=["password", "email", "full_name", "language", "date_joined"]
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                target = field if field in self.fields else None
+                for message in messages:
+                    self.add_error(target, message)
         return data

@@ -129,6 +129,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Access to Django's admin site only; portal access follows from the role.
     is_staff = models.BooleanField(_("admin site access"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Raised when the second factor is reset; part of the session auth hash, so that
+    # every session of the user ends (accounts.two_factor.reset_second_factor).
+    two_factor_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -171,6 +174,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def get_session_auth_hash(self) -> str:
+        base = super().get_session_auth_hash()
+        if not self.two_factor_epoch:
+            return base
+        return f"{base}.{self.two_factor_epoch}"
+
     @property
     def is_portal_staff(self) -> bool:
         return self.role in STAFF_ROLES
@@ -211,3 +220,68 @@ class User(AbstractBaseUser, PermissionsMixin):
         if language in dict(settings.LANGUAGES) and language != self.language:
             self.language = language
             self.save(update_fields=["language"])
+
+
+class SecurityEventKind(models.TextChoices):
+    ROLE_CHANGED = "role_changed", _("Role or team changed")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor authentication reset")
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Authenticator app set up")
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Recovery codes renewed")
+
+
+class SecurityEventQuerySet(models.QuerySet["SecurityEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Security events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Security events cannot be deleted.")
+
+
+class SecurityEvent(models.Model):
+    """Who changed what about whose account, and when (role and team changes,
+    second-factor resets and enrolments). Append-only for the application; `details`
+    holds the old and new values (role codes and team names, never personal data
+    beyond the accounts involved)."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("what"), max_length=30, choices=SecurityEventKind)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="security_actions",
+        verbose_name=_("by"),
+    )
+    subject = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="security_events",
+        verbose_name=_("account"),
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["subject", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Security events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Security events cannot be deleted.")

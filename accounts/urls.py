@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import views, views_two_factor
 
 app_name = "accounts"
 
@@ -35,7 +35,39 @@ urlpatterns = [
         views.account_detail,
         name="account_detail",
     ),
+    path(
+        "administration/accounts/<uuid:public_id>/change/",
+        views.account_change,
+        name="account_change",
+    ),
+    path(
+        "administration/accounts/<uuid:public_id>/two-factor-reset/",
+        views.account_two_factor_reset,
+        name="account_two_factor_reset",
+    ),
     path("administration/access-log/", views.access_log, name="access_log"),
+    # Two-factor authentication and re-authentication (accounts.two_factor).
+    path("two-factor/", views_two_factor.two_factor_code, name="two_factor_code"),
+    path(
+        "two-factor/set-up/",
+        views_two_factor.two_factor_enrol,
+        name="two_factor_enrol",
+    ),
+    path(
+        "two-factor/recovery-codes/",
+        views_two_factor.recovery_codes,
+        name="recovery_codes",
+    ),
+    path(
+        "two-factor/recovery-codes/renew/",
+        views_two_factor.recovery_codes_renew,
+        name="recovery_codes_renew",
+    ),
+    path(
+        "confirm-identity/",
+        views_two_factor.reauthenticate,
+        name="reauthenticate",
+    ),
 ]
 
 urlpatterns += [

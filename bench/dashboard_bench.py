@@ -48,6 +48,7 @@ from casework_bench import (  # noqa: E402
     say,
     server_environment,
     table,
+    verified_test_client,
     wait_until_idle,
 )
 
@@ -125,7 +126,6 @@ def summary_vs_live(
 def in_process(email: str, runs: int) -> tuple[dict[str, str], list[str]]:
     """Summary tables against live computation, refresh and report timings."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
@@ -142,8 +142,7 @@ def in_process(email: str, runs: int) -> tuple[dict[str, str], list[str]]:
     end = today.replace(day=1)
     lines, _results = summary_vs_live(user, runs)
 
-    client = Client()
-    client.force_login(user)
+    client = verified_test_client(user)
     client.get("/dashboard/")
     with CaptureQueriesContext(connection) as captured:
         client.get("/dashboard/")

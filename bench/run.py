@@ -152,32 +152,23 @@ def ensure_data(url: str, scale: Scale, env: dict[str, str]) -> dict[str, str]:
 
 
 def session_for(email: str) -> dict[str, str]:
-    """Cookies of a logged-in session made through the ORM, as `login()` would
-    leave it; marked OTP-verified when django_otp is installed."""
+    """Cookies of a logged-in session made through the ORM, as `login()` and the
+    code step would leave it."""
     from importlib import import_module
-    from importlib.util import find_spec
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
     from accounts.models import User
+    from accounts.two_factor import mark_verified
 
     user = User.objects.get(email=email)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    if find_spec("django_otp") and "django_otp" in settings.INSTALLED_APPS:
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, name="bench", defaults={"confirmed": True}
-        )
-        if not device.confirmed:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    # Second factor passed, as after a whole login (accounts.two_factor).
+    mark_verified(type("Login", (), {"session": store})(), "bench")
     store.create()
     return {settings.SESSION_COOKIE_NAME: store.session_key}
 

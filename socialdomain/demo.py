@@ -21,4 +21,5 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     ("pilots in every phase, ideas and the shared library", pilots_demo.seed),
     ("reminders of every kind", notifications_demo.seed),
     ("two years of help requests for the dashboards", dashboards_demo.seed),
+    ("authenticator apps of the demo staff", accounts_demo.seed_two_factor),
 ]

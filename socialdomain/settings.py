@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # For its template tags (form controls); it has no models.
     "socialdomain",
     "municipalities",
@@ -73,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
+    # After the idle timeout: staff pass only with a verified second factor (read from
+    # the session, no query).
+    "accounts.middleware.TwoFactorGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so that a lockout answers before the view runs.
@@ -148,13 +154,23 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+# Two-factor authentication (staff): TOTP devices of django-otp, recovery codes as
+# django-otp static tokens. The issuer names the portal in the authenticator app.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Buurtkracht")
+TWO_FACTOR_RECOVERY_CODES = 10
+# Exports and role changes ask for the password (and, for staff, a code) again when the
+# last authentication is older than this.
+REAUTHENTICATION_MINUTES = env_int("REAUTHENTICATION_MINUTES", default=5)
 
 # Brute-force protection (django-axes): lock a user name from one address after
 # repeated failures; the lockout page explains when to try again.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Failures are reset only when the whole login succeeded (for staff: after the code
+# step, accounts.two_factor), so that a known password does not buy unlimited code
+# guesses. Wrong codes count as failures too.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"

@@ -50,6 +50,15 @@ POLICY: dict[str, frozenset[str]] = {
     "accounts:account_list": frozenset({ADMIN}),
     "accounts:account_detail": frozenset({ADMIN}),
     "accounts:access_log": frozenset({ADMIN}),
+    "accounts:account_change": frozenset({ADMIN}),
+    "accounts:account_two_factor_reset": frozenset({ADMIN}),
+    # The second login step and enrolment answer only staff (others are redirected);
+    # recovery codes are staff's; everyone confirms their identity before an export.
+    "accounts:two_factor_code": STAFF,
+    "accounts:two_factor_enrol": STAFF,
+    "accounts:recovery_codes": STAFF,
+    "accounts:recovery_codes_renew": STAFF,
+    "accounts:reauthenticate": EVERYONE,
     "citizens:home": frozenset({RESIDENT}),
     "citizens:ask_send": EVERYONE,
     "citizens:ask_remind_me": EVERYONE,

@@ -391,6 +391,12 @@ BY_ROUTE: dict[str, Kwargs] = {
     "accounts:account_detail": lambda w, role: [
         {"public_id": w.everyone["caseworker"].public_id}
     ],
+    "accounts:account_change": lambda w, role: [
+        {"public_id": w.everyone["caseworker"].public_id}
+    ],
+    "accounts:account_two_factor_reset": lambda w, role: [
+        {"public_id": w.everyone["caseworker"].public_id}
+    ],
     "citizens:ask_review": _draft,
     "citizens:ask_email": _draft,
     "citizens:ask_send": _draft,
@@ -530,6 +536,8 @@ def test_no_parameterised_route_shows_another_municipalitys_or_residents_marker(
 # 403/404 would prove nothing.
 MUST_OPEN = [
     "accounts:account_detail",
+    "accounts:account_change",
+    "accounts:account_two_factor_reset",
     "casework:request_detail",
     "casework:household_plan",
     "networks:case_network",

@@ -1,10 +1,16 @@
 import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role, User
+from accounts.models import STAFF_ROLES, Role, User
 from municipalities.tests.factories import MunicipalityFactory, TeamFactory
 from networks.tests.factories import OrganisationFactory
 
 PASSWORD = "correct horse battery staple"
+# Every staff account made by the factory has a confirmed authenticator app with this
+# key (hex, as django-otp stores it); tests compute its codes
+# (accounts.two_factor.fresh_code). Pass `totp_device=False` for a staff member who
+# has not enrolled yet.
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -45,6 +51,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             municipality=factory.LazyAttribute(
                 lambda o: o.region.municipalities.order_by("pk").first()
             ),
+        )
+
+    @factory.post_generation
+    def totp_device(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+        if not create or extracted is False or obj.role not in STAFF_ROLES:
+            return
+        TOTPDevice.objects.create(
+            user=obj, name="authenticator", key=TEST_TOTP_KEY, confirmed=True
         )
 
     @classmethod

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import role_required
 from accounts.models import Role
+from accounts.two_factor import reauthentication_required
 from citizens.models import AccessPurpose, FileAccess, HelpRequest, HelpRequestDraft
 from citizens.privacy import export_data, resident_erase, what_is_kept
 
@@ -50,6 +51,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.RESIDENT)
+@reauthentication_required
 @require_http_methods(["GET"])
 def my_data_export(request: HttpRequest) -> HttpResponse:
     content = json.dumps(export_data(request.user), ensure_ascii=False, indent=2)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import role_required
 from accounts.models import DASHBOARD_ROLES, User
+from accounts.two_factor import reauthentication_required
 from dashboards.board import Board, areas_of, build
 from dashboards.forms import DashboardFilterForm, default_period
 from dashboards.pilots import pilot_choices, summaries_of
@@ -114,6 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*DASHBOARD_ROLES)
+@reauthentication_required
 def chart_csv(request: HttpRequest, key: str) -> HttpResponse:
     places = _places(request.user)
     form, board, areas = _board(request, places)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.access import role_required
 from accounts.models import DASHBOARD_ROLES
+from accounts.two_factor import reauthentication_required
 from dashboards.forms import ReportForm, default_period
 from dashboards.models import Report, ReportStatus, Section
 from dashboards.pilots import pilot_choices, summaries_of
@@ -82,6 +83,7 @@ def report_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @role_required(*DASHBOARD_ROLES)
+@reauthentication_required
 def report_download(request: HttpRequest, public_id: UUID, kind: str) -> HttpResponse:
     report = _report_for_user(request, public_id)
     name = {"pdf": report.pdf_name, "xlsx": report.xlsx_name}.get(kind)

@@ -8,12 +8,14 @@ from django.shortcuts import render
 
 from accounts.access import role_required
 from accounts.models import Role
+from accounts.two_factor import reauthentication_required
 from dashboards import research
 from dashboards.forms import ResearchExportForm, default_period
 from dashboards.models import ResearchExport
 
 
 @role_required(Role.FUNCTIONAL_ADMIN)
+@reauthentication_required
 def research_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":

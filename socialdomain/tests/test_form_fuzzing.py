@@ -96,6 +96,11 @@ CONSTRUCTOR_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     # django-axes needs the request to count failures per address.
     "accounts.forms.LoginForm": lambda w: {"request": _login_request(w)},
     "accounts.forms.AccessLogFilterForm": lambda w: {"admin": w.functional_admin},
+    "accounts.forms.ReauthenticationForm": lambda w: {"with_code": True},
+    "accounts.forms.StaffAccountForm": lambda w: {
+        "account": w.caseworker,
+        "admin": w.functional_admin,
+    },
     # Casework: a request in progress of the caseworker's team.
     "casework.forms.ProgressForm": lambda w: {
         "help_request": w.help_request,

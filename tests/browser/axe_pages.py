@@ -289,6 +289,31 @@ ROUTE_PAGES: dict[str, Page] = {
         ],
     ),
     "accounts:access_log": Page(_named("accounts:access_log")),
+    # The role-change and 2FA-reset pages of another staff account (the sweep's
+    # window for re-authentication is long enough for the whole sweep).
+    "accounts:account_change": Page(
+        lambda visit: [
+            _url("accounts:account_change", account.public_id)
+            for account in User.objects.visible_to(visit.user)
+            .exclude(pk=visit.user.pk)
+            .exclude(role=Role.RESIDENT)
+            .order_by("pk")[:1]
+        ],
+    ),
+    "accounts:account_two_factor_reset": Page(
+        lambda visit: [
+            _url("accounts:account_two_factor_reset", account.public_id)
+            for account in User.objects.visible_to(visit.user)
+            .exclude(pk=visit.user.pk)
+            .exclude(role=Role.RESIDENT)
+            .order_by("pk")[:1]
+        ],
+    ),
+    "accounts:recovery_codes": Page(_named("accounts:recovery_codes")),
+    "accounts:recovery_codes_renew": Page(_named("accounts:recovery_codes_renew")),
+    "accounts:reauthenticate": Page(
+        _named("accounts:reauthenticate"), error_submit="main form button"
+    ),
     "accounts:password_change": Page(
         _named("accounts:password_change"), error_submit="main form button"
     ),
@@ -515,6 +540,15 @@ NOT_PAGES: dict[str, NotAPage] = {
     "healthz": NotAPage("download", _sample("healthz"), "JSON for the monitoring"),
     "set_language": NotAPage("post", _sample("set_language")),
     "accounts:logout": NotAPage("post", _sample("accounts:logout")),
+    # A verified session is sent on from the second login step and from enrolment;
+    # the sweep checks both pages while logging in (test_axe_sweep: the code step
+    # for every staff persona, enrolment for the caseworker, who has no app yet).
+    "accounts:two_factor_code": NotAPage(
+        "redirect", _sample("accounts:two_factor_code"), "the second login step"
+    ),
+    "accounts:two_factor_enrol": NotAPage(
+        "redirect", _sample("accounts:two_factor_enrol"), "setting up the app"
+    ),
     "citizens:ask_email": NotAPage("post", _sample("citizens:ask_email", _SAMPLE)),
     "citizens:ask_send": NotAPage("post", _sample("citizens:ask_send", _SAMPLE)),
     "citizens:ask_remind_me": NotAPage(

@@ -22,6 +22,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, Page
 from pytest_django.live_server_helper import LiveServer
 
@@ -91,9 +92,19 @@ def test_every_route_is_a_page_or_declared_not_to_be() -> None:
     assert {role for role, _ in _expected()} == set(ROLES) | {ANONYMOUS}
 
 
+# Pages of the login itself, checked while logging in (not reachable afterwards).
+LOGIN_PAGES = {"accounts:two_factor_code", "accounts:two_factor_enrol"}
+
+
 @pytest.fixture
-def demo(transactional_db: None) -> None:
+def demo(transactional_db: None, settings) -> None:  # type: ignore[no-untyped-def]
     call_command("seed_demo")
+    # One session per persona for the whole sweep: exports and the role-change page
+    # must not ask to re-authenticate halfway (the live server shares the settings).
+    settings.REAUTHENTICATION_MINUTES = 60
+    # The caseworker has not set up an authenticator app yet: the sweep enrols it
+    # (and so checks the enrolment page); every other staff persona enters a code.
+    TOTPDevice.objects.filter(user=PERSONAS["caseworker"].user()).delete()
     User.objects.create_user(
         f"{PERSONAS['new_resident'].address}@{MUNICIPALITY}.{DEMO_DOMAIN}",
         DEMO_PASSWORD,
@@ -178,17 +189,34 @@ def _sweep(
     persona_name: str,
     visited: set[tuple[str, str]],
     opened: list[str],
+    login_pages: set[str] | None = None,
 ) -> list[str]:
     persona = PERSONAS[persona_name]
     user = persona.user()
     page = context.new_page()
     page.set_default_timeout(15_000)
-    if user is not None:
-        log_in(page, user, DEMO_PASSWORD)
-    draft = cache(lambda: _start_draft(page))
-    visit = Visit(persona_name, persona, user, draft)
     role = persona.role or ANONYMOUS
     problems: list[str] = []
+
+    def check_login_page(current: Page) -> None:
+        name = _route_of(current.url)
+        where = f"{persona_name} {urlsplit(current.url).path}"
+        if login_pages is not None:
+            login_pages.add(name)
+        opened.append(current.url)
+        problems.extend(axe(current, where))
+        problems.extend(_send_empty(current, "main form button", where))
+
+    if user is not None:
+        log_in(
+            page,
+            user,
+            DEMO_PASSWORD,
+            at_code_step=check_login_page,
+            at_enrolment=check_login_page,
+        )
+    draft = cache(lambda: _start_draft(page))
+    visit = Visit(persona_name, persona, user, draft)
 
     for name, entry in ROUTE_PAGES.items():
         if not _allowed(name, persona_name, persona):
@@ -245,6 +273,7 @@ def test_axe_finds_no_serious_violation_on_any_page_of_any_role(
     visited: set[tuple[str, str]] = set()
     opened: list[str] = []
     problems: list[str] = []
+    login_pages: set[str] = set()
     for persona_name in PERSONAS:
         # axe is injected as a script, which the portal's CSP rightly forbids.
         context = browser.new_context(
@@ -252,7 +281,7 @@ def test_axe_finds_no_serious_violation_on_any_page_of_any_role(
         )
         new_context.append(context)
         context.add_init_script(path=AXE_PATH)
-        problems += _sweep(context, persona_name, visited, opened)
+        problems += _sweep(context, persona_name, visited, opened, login_pages)
         context.close()
         new_context.remove(context)
 
@@ -261,6 +290,7 @@ def test_axe_finds_no_serious_violation_on_any_page_of_any_role(
     # Several states of a page and several roles per page: more paths than pairs.
     assert len(opened) > len(_expected()), opened
     assert not_reached == [], f"pages no persona of the role opened: {not_reached}"
+    assert login_pages == LOGIN_PAGES, login_pages
 
 
 @pytest.mark.browser

@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
-from tests.browser.helpers import ROLES, log_in
+from tests.browser.helpers import ROLES, enter_code, log_in
 from tests.fixtures.personas import HOME_PAGES
 
 pytestmark = pytest.mark.browser
@@ -28,6 +28,10 @@ def test_each_role_logs_in_from_the_landing_page_and_out_again(
     page.get_by_label("E-mailadres", exact=True).fill(user.email)
     page.get_by_label("Wachtwoord", exact=True).fill(password)
     page.get_by_role("button", name="Inloggen", exact=True).click()
+    if user.is_portal_staff:
+        # Staff: the code of their authenticator app next.
+        expect(page).to_have_url(re.compile(r"/accounts/two-factor/\?next="))
+        enter_code(page, user)
 
     expect(page).to_have_url(f"{live_server.url}{HOME_PAGES[role]}")
     expect(header).to_contain_text(user.full_name)
