@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from citizens.models import HelpRequest, HelpRequestDraft, Status
-from notifications.registry import Message, Planned, ReminderKind, register
+from notifications.registry import (
+    Message,
+    Planned,
+    ReminderKind,
+    TransactionalKind,
+    register,
+)
 
 FOLLOW_UP_SALT = "citizens.follow-up"
 FOLLOW_UP_MAX_AGE = 60 * 60 * 24 * 90
@@ -205,3 +211,31 @@ class DraftNudge(ReminderKind):
             link=link,
             link_label=_("Finish my request"),
         )
+
+
+@register
+class HelpRequestReceived(TransactionalKind):
+    """The receipt of a sent help request (written by `help_request_submit`)."""
+
+    key = "citizens.help_request_received"
+    label = gettext_lazy("Receipt of a sent help request")
+    model = HelpRequest
+
+    def email(self, delivery: Any):  # type: ignore[no-untyped-def]
+        from citizens.tasks import help_request_confirmation_email
+
+        return help_request_confirmation_email(int(delivery.object_id))
+
+
+@register
+class FollowInvitation(TransactionalKind):
+    """The invitation to follow a request filed on someone's behalf."""
+
+    key = "citizens.follow_invitation"
+    label = gettext_lazy("Invitation to follow a help request")
+    model = HelpRequest
+
+    def email(self, delivery: Any):  # type: ignore[no-untyped-def]
+        from citizens.tasks import follow_invitation_email
+
+        return follow_invitation_email(int(delivery.object_id))

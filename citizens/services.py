@@ -32,9 +32,11 @@ from citizens.models import (
     Status,
     StatusChange,
 )
+from citizens.reminders import FollowInvitation, HelpRequestReceived
 from citizens.steps import STEPS, Step
 from municipalities.models import PostcodeArea
 from networks.models import Organisation
+from notifications import outbox
 
 CONFIRMATION_SALT = "citizens.draft-email-confirmation"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # three days
@@ -241,9 +243,21 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
         Attachment.objects.filter(draft=draft).update(help_request=help_request)
         draft.submitted_request = help_request
         draft.save(update_fields=["submitted_request", "updated_at"])
-        tasks.send_help_request_confirmation.delay_on_commit(help_request.pk)
+        # The e-mails are outbox rows in this transaction: they exist exactly when
+        # the request does, and go out even when the broker is down right now.
+        outbox.enqueue(
+            kind=HelpRequestReceived(),
+            object_id=help_request.pk,
+            recipient=user,
+            municipality_id=help_request.municipality_id,
+        )
         if on_behalf and help_request.subject_email:
-            tasks.send_follow_invitation.delay_on_commit(help_request.pk)
+            outbox.enqueue(
+                kind=FollowInvitation(),
+                object_id=help_request.pk,
+                address=help_request.subject_email,
+                municipality_id=help_request.municipality_id,
+            )
     return help_request
 
 

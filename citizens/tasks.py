@@ -7,7 +7,7 @@ from celery import shared_task
 from django.urls import reverse
 
 from accounts.tasks import TRANSIENT_MAIL_ERRORS
-from socialdomain.lib.email import send_email
+from socialdomain.lib.email import render_email, send_email
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +36,9 @@ def send_draft_confirmation(draft_id: int, token: str, language: str) -> None:
     )
 
 
-@shared_task(**RETRY)
-def send_help_request_confirmation(help_request_id: int) -> None:
-    """Confirm a sent request to the person who sent it, in their language."""
+def help_request_confirmation_email(help_request_id: int):  # type: ignore[no-untyped-def]
+    """The receipt of a sent request, to the person who sent it, in their language;
+    None when the request or an active sender is gone."""
     from citizens.models import HelpRequest
 
     help_request = (
@@ -47,11 +47,11 @@ def send_help_request_confirmation(help_request_id: int) -> None:
         .first()
     )
     if help_request is None:
-        return
+        return None
     sender = help_request.filed_by or help_request.resident
     if sender is None or not sender.is_active:
-        return
-    send_email(
+        return None
+    return render_email(
         template="help_request_received",
         context={
             "help_request": help_request,
@@ -65,9 +65,9 @@ def send_help_request_confirmation(help_request_id: int) -> None:
     )
 
 
-@shared_task(**RETRY)
-def send_follow_invitation(help_request_id: int) -> None:
-    """Invite the person a request was filed for to follow it themselves."""
+def follow_invitation_email(help_request_id: int):  # type: ignore[no-untyped-def]
+    """The invitation to the person a request was filed for to follow it
+    themselves; None when there is nobody to invite or they took it over."""
     from citizens.models import HelpRequest
 
     help_request = (
@@ -80,11 +80,11 @@ def send_follow_invitation(help_request_id: int) -> None:
         or not help_request.subject_email
         or help_request.resident_id
     ):
-        return
+        return None
     from citizens.services import follow_invitation_token
 
     token = follow_invitation_token(help_request)
-    send_email(
+    return render_email(
         template="help_request_follow_invitation",
         context={
             "help_request": help_request,
@@ -93,6 +93,24 @@ def send_follow_invitation(help_request_id: int) -> None:
         language="nl",
         to=[help_request.subject_email],
     )
+
+
+# The submission writes these two into the outbox (citizens.reminders); the tasks
+# remain for messages that were queued before, and send the same e-mails.
+@shared_task(**RETRY)
+def send_help_request_confirmation(help_request_id: int) -> None:
+    """Confirm a sent request to the person who sent it, in their language."""
+    message = help_request_confirmation_email(help_request_id)
+    if message is not None:
+        message.send()
+
+
+@shared_task(**RETRY)
+def send_follow_invitation(help_request_id: int) -> None:
+    """Invite the person a request was filed for to follow it themselves."""
+    message = follow_invitation_email(help_request_id)
+    if message is not None:
+        message.send()
 
 
 @shared_task(**RETRY)

@@ -1,19 +1,30 @@
 """Sending the outbox through Django's mail backend, with retries.
 
+Rows come from the scanner (reminders) and from workflows that write their e-mail in
+their own transaction (`enqueue`, e.g. the receipt of a help request): nothing
+depends on the broker answering when the row is written; a kick after commit sends
+it at once when it can, and the periodic `send_outbox` (and a starting worker) picks
+up whatever is left.
+
 An e-mail is claimed like a delivery (token and lease), sent, and marked sent by
-its token. The one moment that cannot be made atomic is between the mail server
-accepting a message and our UPDATE committing: a worker killed exactly there sends
-that one message again after the lease, with the same Message-ID. Everything
-before (rendering, connecting, the SMTP conversation) is safe to interrupt.
+its token, in one transaction per e-mail. The one moment that cannot be made atomic
+with SMTP is between the mail server accepting a message and our COMMIT: a worker
+killed exactly there sends that one message again after the lease, with the same
+Message-ID. A mail backend that records into this database (as the fault scripts'
+does) commits with the mark, so there it is exactly once. Everything before
+(rendering, connecting, the SMTP conversation) is safe to interrupt.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -21,9 +32,12 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from accounts.tasks import TRANSIENT_MAIL_ERRORS
-from notifications.models import EmailState, OutboxEmail
-from notifications.registry import REGISTRY
+from notifications.models import Delivery, DeliveryState, EmailState, OutboxEmail
+from notifications.registry import REGISTRY, TransactionalKind
 from socialdomain.lib.email import render_email
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +65,11 @@ class SendResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    cancelled: int = 0
 
     def __str__(self) -> str:
-        return f"sent {self.sent}, to retry {self.retried}, failed {self.failed}"
+        text = f"sent {self.sent}, to retry {self.retried}, failed {self.failed}"
+        return text + (f", cancelled {self.cancelled}" if self.cancelled else "")
 
 
 CLAIM_SQL = """
@@ -76,7 +92,8 @@ def release_expired(*, now: datetime) -> int:
     ).update(state=EmailState.QUEUED, claim_token=None, claimed_until=None)
 
 
-def claim(*, now: datetime, limit: int = BATCH_SIZE) -> tuple[uuid.UUID, list[int]]:
+def claim(*, now: datetime, limit: int | None = None) -> tuple[uuid.UUID, list[int]]:
+    limit = limit or BATCH_SIZE
     token = uuid.uuid4()
     until = now + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -86,19 +103,116 @@ def claim(*, now: datetime, limit: int = BATCH_SIZE) -> tuple[uuid.UUID, list[in
         return token, [row[0] for row in cursor.fetchall()]
 
 
+def enqueue(
+    *,
+    kind: TransactionalKind,
+    object_id: object,
+    recipient: User | None = None,
+    address: str = "",
+    municipality_id: int | None = None,
+    params: dict[str, Any] | None = None,
+) -> OutboxEmail:
+    """Write an e-mail of a transactional kind into the outbox, in the caller's
+    transaction (so it exists exactly when what it is about exists), and send it
+    after commit if the broker answers. Twice for the same (kind, object,
+    recipient) is one e-mail."""
+    assert kind.key in REGISTRY, kind.key
+    now = timezone.now()
+    key = f"u{recipient.pk}" if recipient is not None else f"e{address.lower()}"
+    with transaction.atomic():
+        delivery, created = Delivery.objects.get_or_create(
+            kind=kind.key,
+            object_id=str(object_id),
+            due_at=TRANSACTIONAL_DUE_AT,
+            recipient_key=key,
+            defaults={
+                "recipient": recipient,
+                "address": address,
+                "municipality_id": municipality_id,
+                "params": params or {},
+                "state": DeliveryState.SENT,
+                "created_at": now,
+                "finished_at": now,
+            },
+        )
+        if not created:
+            return delivery.email
+        email = OutboxEmail.objects.create(
+            delivery=delivery,
+            municipality_id=municipality_id,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    kick_after_commit()
+    return email
+
+
+# Transactional e-mails have no due moment; one fixed value keeps the unique
+# constraint (kind, object, due moment, recipient) meaning "once per object".
+TRANSACTIONAL_DUE_AT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def kick_after_commit() -> None:
+    """After commit, ask a worker to send the outbox now. Only a nudge: when the
+    broker is down it fails fast and quietly, and the periodic job sends later."""
+    from notifications.tasks import send_outbox as task
+
+    transaction.on_commit(
+        lambda: publish_quietly(
+            lambda broker: task.apply_async(connection=broker, retry=False)
+        )
+    )
+
+
+def publish_quietly(publish: Callable[[Any], object]) -> bool:
+    """Run `publish(broker connection)` with CELERY_PUBLISH_TIMEOUT and no retries;
+    log and return False when the broker does not take it."""
+    from socialdomain.celery import app
+
+    timeout = settings.CELERY_PUBLISH_TIMEOUT
+    started = time.monotonic()
+    try:
+        with app.connection_for_write(
+            connect_timeout=timeout,
+            transport_options={
+                **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+                "max_retries": 0,
+                "socket_connect_timeout": timeout,
+                "socket_timeout": timeout,
+            },
+        ) as broker:
+            publish(broker)
+    except Exception as error:  # noqa: BLE001 - a nudge may fail; the rows wait
+        logger.warning(
+            "outbox kick not published after %.2f s (%s: %s); the periodic "
+            "send_outbox sends the e-mail",
+            time.monotonic() - started,
+            type(error).__name__,
+            error,
+        )
+        return False
+    return True
+
+
 def build(email: OutboxEmail):  # type: ignore[no-untyped-def]
+    """The message of `email`, or None when its kind says it no longer applies."""
     delivery = email.delivery
     kind = REGISTRY[delivery.kind]
-    user = delivery.recipient
-    language = user.language if user else settings.LANGUAGE_CODE
-    with translation.override(language):
-        message = kind.message(delivery.params)
-    built = render_email(
-        template="notification",
-        context={"message": message, "user": user, "kind": kind},
-        language=language,
-        to=[user.email if user else delivery.address],
-    )
+    if isinstance(kind, TransactionalKind):
+        built = kind.email(delivery)
+        if built is None:
+            return None
+    else:
+        user = delivery.recipient
+        language = user.language if user else settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = kind.message(delivery.params)
+        built = render_email(
+            template="notification",
+            context={"message": message, "user": user, "kind": kind},
+            language=language,
+            to=[user.email if user else delivery.address],
+        )
     built.extra_headers["Message-ID"] = email.message_id
     return built
 
@@ -107,6 +221,15 @@ def _mark(email: OutboxEmail, token: uuid.UUID, **fields: object) -> None:
     OutboxEmail.objects.filter(pk=email.pk, claim_token=token).update(
         claim_token=None, claimed_until=None, **fields
     )
+
+
+def _cancel(email: OutboxEmail, token: uuid.UUID) -> None:
+    """A transactional e-mail that no longer applies (its object is gone, the
+    person has already acted): the row goes, its delivery says why."""
+    if OutboxEmail.objects.filter(pk=email.pk, claim_token=token).delete()[0]:
+        Delivery.objects.filter(pk=email.delivery_id).update(
+            state=DeliveryState.CANCELLED, reason="no longer applies when sent"
+        )
 
 
 def send_batch(*, now: datetime | None = None, result: SendResult) -> int:
@@ -134,9 +257,24 @@ def send_batch(*, now: datetime | None = None, result: SendResult) -> int:
     with mail:
         for email in emails:
             try:
-                message = build(email)
-                message.connection = mail
-                message.send()
+                # Sent and marked in one transaction: a mail backend that records
+                # into this database commits with the mark (see the docstring).
+                with transaction.atomic():
+                    message = build(email)
+                    if message is None:
+                        _cancel(email, token)
+                        result.cancelled += 1
+                        continue
+                    message.connection = mail
+                    message.send()
+                    _mark(
+                        email,
+                        token,
+                        state=EmailState.SENT,
+                        sent_at=timezone.now(),
+                        subject=message.subject[:300],
+                        last_error="",
+                    )
             except Exception as error:
                 if not is_transient(error):
                     logger.exception("e-mail %s failed for good", email.pk)
@@ -161,14 +299,6 @@ def send_batch(*, now: datetime | None = None, result: SendResult) -> int:
                 else:
                     result.retried += 1
             else:
-                _mark(
-                    email,
-                    token,
-                    state=EmailState.SENT,
-                    sent_at=timezone.now(),
-                    subject=message.subject[:300],
-                    last_error="",
-                )
                 result.sent += 1
     return len(ids)
 

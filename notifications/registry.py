@@ -56,7 +56,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
+    from django.core.mail import EmailMultiAlternatives
+
     from accounts.models import User
+    from notifications.models import Delivery
 
 # Reminders for a day go out from this hour (local time), after the night.
 DAY_START = time(7, 0)
@@ -117,6 +120,31 @@ class ReminderKind:
         return self.model._default_manager.filter(pk__in=ids)
 
     def message(self, params: dict[str, Any]) -> Message:
+        raise NotImplementedError
+
+
+class TransactionalKind(ReminderKind):
+    """An e-mail written into the outbox by a workflow itself, in the transaction
+    of what it is about (`notifications.outbox.enqueue`), instead of planned by the
+    scanner: the receipt of a help request must go out once the request exists, and
+    only then, whether or not the broker answers at that moment. `email()` builds
+    it when it is sent; when it returns None (no longer applies) nothing is sent."""
+
+    mandatory = True
+
+    def candidates(self, *, now: datetime, until: datetime) -> models.QuerySet:
+        assert self.model is not None
+        return self.model._default_manager.none()
+
+    def desired(
+        self, objects: Iterable[Any], *, now: datetime
+    ) -> dict[str, list[Planned]]:
+        return {}
+
+    def message(self, params: dict[str, Any]) -> Message:
+        return Message(subject=str(self.label), body="")
+
+    def email(self, delivery: Delivery) -> EmailMultiAlternatives | None:
         raise NotImplementedError
 
 

@@ -3,6 +3,8 @@ management command). They are safe to run twice, at once, or after downtime: the
 delivery records and their claims decide what is sent, not the task."""
 
 from celery import shared_task
+from celery.signals import worker_ready
+from django.db import transaction
 
 from notifications import outbox, scanner
 
@@ -20,3 +22,17 @@ def scan_reminders() -> str:
 def send_outbox() -> str:
     """Send the e-mails that are due in the outbox; transient errors wait and retry."""
     return str(outbox.send_outbox())
+
+
+@worker_ready.connect
+def _send_what_waited(sender=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """A worker that (re)starts sends what waited in the outbox without waiting
+    for the next beat tick (e.g. e-mails written while the broker was down)."""
+    from notifications.outbox import publish_quietly
+
+    # Outside a transaction on_commit runs at once.
+    transaction.on_commit(
+        lambda: publish_quietly(
+            lambda broker: send_outbox.apply_async(connection=broker)
+        )
+    )

@@ -269,7 +269,14 @@ CONTENT_SECURITY_POLICY = {
 # worker dies mid-run goes back to the queue (acks_late + reject_on_worker_lost).
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    # A broker that does not answer (rather than refuse) fails within seconds.
+    "socket_connect_timeout": 2,
+}
+# A web request publishes only nudges (notifications.outbox.kick_after_commit) and
+# gives the broker this long, without retries; what it nudges is in the database.
+CELERY_PUBLISH_TIMEOUT = float(env("CELERY_PUBLISH_TIMEOUT", default="0.5"))
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
