@@ -20,6 +20,7 @@ from citizens.models import (
     HelpRequestDraft,
     Message,
     Status,
+    consented_subquery,
 )
 
 
@@ -137,14 +138,24 @@ def export_data(user: User) -> dict[str, Any]:
 def _volunteering(user: User) -> dict[str, Any] | None:
     """The resident's own volunteer record and their matches, each as the volunteer
     sees it: the task, the kind of help and the first name of the resident helped
-    (nothing more of them), the status and the appointment. The staff's screening
-    note and their reasons are the team's, not the volunteer's, view."""
-    from networks.models import Volunteer
+    (nothing more of them), the status and the appointment. Without a valid consent
+    of that resident the task and first name are withheld, as on the match's page.
+    The staff's screening note and their reasons are the team's, not the
+    volunteer's, view."""
+    from networks.models import Match, Volunteer
 
     volunteer = (
         Volunteer.objects.filter(user=user)
         .select_related("neighbourhood")
-        .prefetch_related("neighbourhoods", "matches")
+        .prefetch_related(
+            "neighbourhoods",
+            Prefetch(
+                "matches",
+                queryset=Match.objects.annotate(
+                    shared=consented_subquery("help_request_id", organisation=None)
+                ).order_by("created_at"),
+            ),
+        )
         .first()
     )
     if volunteer is None:
@@ -164,8 +175,8 @@ def _volunteering(user: User) -> dict[str, Any] | None:
         "matches": [
             {
                 "need": match.need,
-                "task": match.task,
-                "resident_first_name": match.first_name,
+                "task": match.task if match.shared else "",
+                "resident_first_name": match.first_name if match.shared else "",
                 "status": match.status,
                 "appointment_at": _iso(match.appointment_at),
                 "how_it_went": match.feedback,

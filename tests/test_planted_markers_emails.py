@@ -53,7 +53,7 @@ from networks.models import Match, MatchStatus, Need
 from networks.tests.factories import OrganisationFactory, VolunteerFactory
 from notifications.models import Delivery, DeliveryState
 from notifications.outbox import send_outbox
-from notifications.registry import REGISTRY
+from notifications.registry import REGISTRY, TransactionalKind
 from notifications.scanner import scan
 from pilots.models import Phase
 from pilots.models.participation import Instrument, Measurement, MeasurementMoment
@@ -395,13 +395,17 @@ def test_every_reminder_email_holds_nothing_of_others_and_no_special_categories(
     recipients = Recipients(everyone, lelystad)
     assert leaks(outbox, recipients) == []
 
-    # Every reminder kind reached a Den Helder recipient.
+    # Every reminder kind the scanner plans reached a Den Helder recipient (the
+    # receipt and follow invitation are written by the submission itself and are
+    # read by the test above, which triggers every template).
     den_helder_kinds = set(
         Delivery.objects.filter(
             state=DeliveryState.SENT, municipality=den_helder.municipality
         ).values_list("kind", flat=True)
     )
-    assert den_helder_kinds == set(REGISTRY)
+    assert den_helder_kinds == {
+        key for key, kind in REGISTRY.items() if not isinstance(kind, TransactionalKind)
+    }
     assert Delivery.objects.filter(
         state=DeliveryState.SENT, recipient=everyone["other_resident"]
     ).exists()

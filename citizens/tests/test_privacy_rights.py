@@ -178,7 +178,8 @@ def test_export_runs_a_fixed_number_of_queries(
 @pytest.mark.django_db
 def test_export_holds_the_residents_volunteering_and_pilots_not_other_people() -> None:
     from accounts.tests.factories import UserFactory
-    from citizens.tests.factories import HelpRequestFactory
+    from citizens.models import ConsentRecipient
+    from citizens.tests.factories import ConsentFactory, HelpRequestFactory
     from networks.models import Match, Need
     from networks.tests.factories import VolunteerFactory
     from pilots.tests.factories import MeasurementFactory, ParticipantFactory
@@ -194,6 +195,7 @@ def test_export_holds_the_residents_volunteering_and_pilots_not_other_people() -
         phone="0699999999",
         history=False,
     )
+    ConsentFactory(help_request=their_request, recipient=ConsentRecipient.VOLUNTEERS)
     Match.objects.create(
         help_request=their_request,
         volunteer=volunteer,
@@ -220,6 +222,37 @@ def test_export_holds_the_residents_volunteering_and_pilots_not_other_people() -
     assert marker not in content
     assert "zz-helped@x.test" not in content and "0699999999" not in content
     assert their_request.reference not in content
+
+
+@pytest.mark.django_db
+def test_export_withholds_the_task_and_first_name_once_that_consent_ended() -> None:
+    from citizens.models import ConsentRecipient
+    from citizens.services import consent_withdraw
+    from citizens.tests.factories import ConsentFactory, HelpRequestFactory
+    from networks.models import Match, Need
+    from networks.tests.factories import VolunteerFactory
+
+    volunteer = VolunteerFactory()
+    their_request = HelpRequestFactory(
+        neighbourhood=volunteer.neighbourhood, history=False
+    )
+    consent = ConsentFactory(
+        help_request=their_request, recipient=ConsentRecipient.VOLUNTEERS
+    )
+    Match.objects.create(
+        help_request=their_request,
+        volunteer=volunteer,
+        task="Boodschappen op dinsdag",
+        need=Need.SHOPPING,
+        first_name="Henk",
+    )
+    consent_withdraw(consent=consent, by=their_request.resident)
+
+    data = json.loads(_client(volunteer.user).get("/my-data/export.json").content)
+
+    (match,) = data["volunteering"]["matches"]
+    assert match["need"] == Need.SHOPPING
+    assert match["task"] == "" and match["resident_first_name"] == ""
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from django.test import Client
 
 from accounts.demo import DEMO_PASSWORD, PEOPLE, demo_email
 from accounts.models import Role, User
+from accounts.two_factor import confirmed_totp_device, fresh_code
 from municipalities.models import District, Municipality, Neighbourhood, Team
 from networks.models import Organisation
 
@@ -99,6 +100,14 @@ def test_the_demo_regional_manager_sees_the_demo_region_on_the_dashboard(
     response = client.post(
         "/accounts/login/",
         {"username": regional_manager_email(), "password": DEMO_PASSWORD},
+        follow=True,
+    )
+    # Staff give a code of the demo authenticator app first.
+    user = User.objects.get(email=regional_manager_email())
+    assert response.redirect_chain[-1][0].startswith("/accounts/two-factor/")
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"code": fresh_code(confirmed_totp_device(user))},
         follow=True,
     )
 
