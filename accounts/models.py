@@ -236,6 +236,20 @@ class SecurityEventQuerySet(models.QuerySet["SecurityEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("Security events cannot be deleted.")
 
+    def purge(self) -> int:
+        """Delete these events: for the retention purge only
+        (`privacy.services.purge_personal_data`)."""
+        deleted, _rows = models.QuerySet.delete(self)
+        return deleted
+
+
+# What a role change records, with the words the administrator reads.
+CHANGE_LABELS = {
+    "role": _("Role"),
+    "team": _("Team"),
+    "organisation": _("Organisation"),
+}
+
 
 class SecurityEvent(models.Model):
     """Who changed what about whose account, and when (role and team changes,
@@ -285,3 +299,16 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Security events cannot be deleted.")
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(what, before, after) of a role change, roles by their label."""
+
+        def shown(key: str, value: str) -> str:
+            if key == "role" and value in Role.values:
+                return str(Role(value).label)
+            return value
+
+        return [
+            (str(CHANGE_LABELS.get(key, key)), shown(key, old), shown(key, new))
+            for key, (old, new) in self.details.items()
+        ]

@@ -21,6 +21,7 @@ class Rule(models.TextChoices):
     OTHER = "other", _("Closed other help request")
     DRAFT = "draft", _("Unfinished draft")
     ACCESS_LOG = "access_log", _("Access log entry")
+    SECURITY_LOG = "security_log", _("Security log entry (account changes)")
     RESIDENT_ACCOUNT = "resident_account", _("Resident account without requests")
 
 
@@ -31,6 +32,7 @@ class RecordKind(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CASE_TEXT = "case_text", _("Case record (text erased)")
     ACCESS_LOG = "access_log", _("Access log entry")
+    SECURITY_EVENT = "security_event", _("Security log entry")
     ACCOUNT = "account", _("Resident account (anonymised)")
 
 

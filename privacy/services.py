@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, SecurityEvent, User
 from casework.models import Household, PlanAction, PlanGoal
 from citizens import uploads
 from citizens.models import (
@@ -449,6 +449,17 @@ def purge_personal_data(
     if not dry_run:
         with transaction.atomic():
             _delete_accesses(_expired_accesses(now))
+
+    events = SecurityEvent.objects.filter(at__lte=now - retention(Rule.SECURITY_LOG))
+    for municipality_id, count in (
+        events.values_list("municipality_id").annotate(n=models.Count("pk")).order_by()
+    ):
+        result.counts[
+            (municipality_id, Rule.SECURITY_LOG, RecordKind.SECURITY_EVENT)
+        ] += count
+    if not dry_run:
+        with transaction.atomic():
+            events.purge()
 
     accounts = _expired_resident_accounts(now)
     per_municipality_accounts: dict[int | None, list[int]] = defaultdict(list)

@@ -377,6 +377,7 @@ PRIVACY_RETENTION_DAYS = {
     "other": env_int("RETENTION_OTHER_DAYS", default=2 * 365),
     "draft": env_int("RETENTION_DRAFT_DAYS", default=30),
     "access_log": env_int("RETENTION_ACCESS_LOG_DAYS", default=5 * 365),
+    "security_log": env_int("RETENTION_SECURITY_LOG_DAYS", default=5 * 365),
     "resident_account": env_int("RETENTION_RESIDENT_ACCOUNT_DAYS", default=2 * 365),
 }
 # How long a resident's consent to share with a partner or volunteer lasts when nobody

@@ -4,6 +4,7 @@ second factor; each change is a security event (accounts.views.account_change)."
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -58,6 +59,11 @@ def test_the_admin_changes_role_and_team_and_it_is_logged(
     }
     detail = client.get(response["Location"]).content.decode()
     assert functional_admin.full_name in detail
+    # The change reads in words: role labels, not codes.
+    with translation.override(functional_admin.language):
+        before, after = str(Role.CASEWORKER.label), str(Role.TEAM_LEAD.label)
+    assert f"{before} → {after}" in detail
+    assert "team_lead" not in detail
 
 
 def test_a_partner_becomes_a_pilot_owner_without_organisation(
