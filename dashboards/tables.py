@@ -130,7 +130,13 @@ def headlines(
         return gated(key, formats.number_format(value, 1 if value % 1 else 0))
 
     def ratio(part: int, whole: int, key: str) -> str:
-        return gated(key, _share(part, whole)) if whole else "–"
+        # Both sides of a share count people: met and missed each 0 or >= 5, or
+        # the share (with the count a reader may know) would tell a small one.
+        if not whole:
+            return "–"
+        if any(0 < n < THRESHOLD for n in (part, whole - part)):
+            return HIDDEN
+        return gated(key, _share(part, whole))
 
     def mean(total: int, n: int, key: str) -> str:
         return gated(key, formats.number_format(total / n, 1)) if n else "–"

@@ -144,3 +144,41 @@ def test_nothing_is_hidden_when_all_counts_are_large() -> None:
     result = suppress({"t": 30, "a": 10, "b": 20}, [("t", ["a", "b"])])
 
     assert not result.small and not result.hidden
+
+
+class _AllShown:
+    """A table in which every count is shown (all large), to test the shares alone."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def number(self, key: Hashable) -> int:
+        return self.value
+
+    def show(self, key: Hashable) -> str:
+        return str(self.value)
+
+
+def _deadline_share(counted: int, on_time: int) -> str:
+    from dashboards.figures import Figures, PeriodFigures
+    from dashboards.tables import headlines
+
+    figures = Figures(
+        current=PeriodFigures(deadlines_counted=counted, deadlines_on_time=on_time),
+        previous=PeriodFigures(),
+    )
+    table = _AllShown(50)
+    heads = headlines(
+        figures, population=1000, requests=table, outcomes=table, scalars=table
+    )
+    return next(h for h in heads if h.key == "deadlines").value
+
+
+def test_a_deadline_share_that_would_tell_a_few_missed_or_met_is_hidden() -> None:
+    from dashboards.privacy import HIDDEN
+
+    assert _deadline_share(20, 18) == HIDDEN  # 2 missed
+    assert _deadline_share(20, 3) == HIDDEN  # 3 met
+    assert _deadline_share(20, 15) == "75%"
+    assert _deadline_share(20, 20) == "100%"  # none missed tells nobody's
+    assert _deadline_share(20, 0) == "0%"

@@ -200,6 +200,10 @@ class Attacker:
                 assert sum(n.values()) >= 5, (key, where)
         if heads["deadlines"].value not in (SMALL, HIDDEN, "–"):
             assert cur.deadlines_counted >= 5, where
+            # Met and missed are each none or at least five.
+            missed = cur.deadlines_counted - cur.deadlines_on_time
+            for n in (cur.deadlines_on_time, missed):
+                assert n == 0 or n >= 5, (n, where)
         if heads["satisfaction"].value not in (SMALL, HIDDEN, "–"):
             assert cur.satisfaction_count >= 5, where
 
