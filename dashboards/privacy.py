@@ -59,17 +59,23 @@ def suppress(
     threshold: int = THRESHOLD,
     forced: frozenset[K] | set[K] = frozenset(),
     keep: frozenset[K] | set[K] = frozenset(),
+    zero_is_safe: bool = False,
 ) -> Suppressed[K]:
     """Which cells of a table to hide. `relations` are (total, parts) pairs with
     values[total] == sum(values[part] for part in parts); keys missing from `values`
     count as 0. `forced`: cells hidden from the start (secondarily, because another
     view or chart would give a small number away through them, see
     `dashboards.consistent`); `keep`: cells another chart shows already, never
-    chosen for secondary suppression here."""
+    chosen for secondary suppression here; `zero_is_safe`: a 0 is not a small count
+    (for a table of what lies outside a filter: none outside tells of nobody)."""
     keys: list[K] = list(dict.fromkeys([*values, *_members(relations)]))
     full = {key: values.get(key, 0) for key in keys}
     order = {key: i for i, key in enumerate(keys)}
-    small = {key for key in keys if full[key] < threshold}
+    small = {
+        key
+        for key in keys
+        if full[key] < threshold and not (zero_is_safe and full[key] == 0)
+    }
     hidden = set(small) | {key for key in forced if key in full}
 
     def smallest(candidates: list[K]) -> K | None:

@@ -308,6 +308,79 @@ class Attacker:
                 if other in known:
                     difference = known[other] - value
                     assert not 1 <= difference <= 4, (other, key, difference)
+        self.attack_complements(known, relations, domains, pilots)
+
+    def attack_complements(
+        self,
+        known: dict[tuple[Any, ...], int],
+        relations: list[tuple[Any, list[Any]]],
+        domains: list[str],
+        pilots: list[str],
+    ) -> None:
+        """The requests *outside* a filter (wider view minus filtered view) form a
+        table with the same sums: an area's complement is the sum of its parts'.
+        Solving those sums must not give a complement from 1 to 4 either."""
+        for f, p in product(domains, pilots):
+            wide_views = []
+            if f != A:
+                wide_views.append((A, p))
+            if p != A:
+                wide_views.append((f, A))
+            if f != A and p != A:
+                wide_views.append((A, A))
+            for wide in wide_views:
+                outside: dict[tuple[Any, ...], int] = {}
+                for key, value in known.items():
+                    kind, area, kf, kp, *col = key
+                    other = (kind, area, *wide, *col)
+                    if (kf, kp) == (f, p) and other in known:
+                        outside[(kind, area, *col)] = known[other] - value
+
+                def strip(key: tuple[Any, ...]) -> tuple[Any, ...]:
+                    kind, area, _f, _p, *col = key
+                    return (kind, area, *col)
+
+                sums = [
+                    (strip(total), [strip(k) for k in parts])
+                    for total, parts in relations
+                    if total[2:4] == (f, p)
+                ]
+                direct = dict(outside)
+                changed = True
+                while changed:
+                    changed = False
+                    for total, parts in sums:
+                        unknown = [k for k in (total, *parts) if k not in outside]
+                        if len(unknown) != 1:
+                            continue
+                        key = unknown[0]
+                        rest = sum(outside[k] for k in parts if k in outside)
+                        outside[key] = rest if key == total else outside[total] - rest
+                        changed = True
+                small = {
+                    key: value
+                    for key, value in outside.items()
+                    if key not in direct and 1 <= value <= 4
+                }
+                assert not small, ((f, p), wide, sorted(small.items(), key=str)[:5])
+                # The rest of a sum, and an area's outside minus a smaller area's.
+                for total, parts in sums:
+                    if total in outside and any(k not in outside for k in parts):
+                        rest = outside[total] - sum(
+                            outside[k] for k in parts if k in outside
+                        )
+                        assert not 1 <= rest <= 4, ((f, p), wide, total, rest)
+                for (kind, area, *col), value in direct.items():
+                    for parent in self.children:
+                        if parent != area and self.leaves(area) < self.leaves(parent):
+                            other = outside.get((kind, parent, *col))
+                            if other is not None:
+                                assert not 1 <= other - value <= 4, (
+                                    (f, p),
+                                    wide,
+                                    (kind, parent, area, *col),
+                                    other - value,
+                                )
 
 
 def _views(
