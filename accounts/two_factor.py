@@ -23,7 +23,6 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-import segno
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.conf import settings
@@ -102,7 +101,10 @@ def text_key(device: TOTPDevice) -> str:
 
 
 def qr_svg(device: TOTPDevice, title: str) -> str:
-    """The otpauth:// address as an inline SVG (the CSP allows no external images)."""
+    """The otpauth:// address as an inline SVG (the CSP allows no external images).
+    segno is imported here: only the enrolment page needs it, not every worker."""
+    import segno
+
     code = segno.make(device.config_url, error="m")
     svg = code.svg_inline(
         scale=4, border=4, title=title, svgclass="qr-code", light="#fff"

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Loaded only inside the code paths that use them.
-HEAVY = ("fpdf", "fontTools", "PIL", "xlsxwriter", "redis")
+HEAVY = ("fpdf", "fontTools", "PIL", "xlsxwriter", "redis", "segno")
 
 PROBE = """
 import json, sys
