@@ -197,7 +197,12 @@ class PrivatePostgres:
         host = quote(str(info.socket_dir), safe="")
         self.url = f"postgresql://postgres@{host}/{self.name}"
         dump = subprocess.run(
-            ["pg_dump", "--no-owner", "--no-privileges", _on(SHARED_SERVER, self.template)],
+            [
+                "pg_dump",
+                "--no-owner",
+                "--no-privileges",
+                _on(SHARED_SERVER, self.template),
+            ],
             check=True,
             capture_output=True,
             timeout=120,
@@ -331,7 +336,9 @@ class Portal:
             "EMAIL_BACKEND": "faults.mail.RecordingBackend",
             "LOG_LEVEL": "WARNING",
             "SITE_URL": "http://127.0.0.1",
-            "REDIS_URL": os.environ.get("FAULTS_TEMPLATE_REDIS_URL", "redis://127.0.0.1:6379/11"),
+            "REDIS_URL": os.environ.get(
+                "FAULTS_TEMPLATE_REDIS_URL", "redis://127.0.0.1:6379/11"
+            ),
             "PYTHONPATH": str(ROOT),
         }
         # The suite's variables must not leak into the private portal.
@@ -363,7 +370,9 @@ class Portal:
         self.database.start()
         self.redis = RedisServer(self.folder)
         self.redis.start()
-        say(f"database {self.database.url.rsplit('/', 1)[-1]} ready, Redis on port {self.redis.port}")
+        say(
+            f"database {self.database.url.rsplit('/', 1)[-1]} ready, Redis on port {self.redis.port}"
+        )
         os.environ.update(self.env())
         sys.path.insert(0, str(ROOT))
         import django
@@ -534,9 +543,7 @@ def portal(
         label=label, folder=folder, own_postgres=own_postgres, settings=settings or {}
     )
     with ExitStack() as stack:
-        stack.callback(
-            lambda: keep or shutil.rmtree(folder, ignore_errors=True)
-        )
+        stack.callback(lambda: keep or shutil.rmtree(folder, ignore_errors=True))
         stack.callback(the_portal.close)
         stack.callback(signal.alarm, 0)
         the_portal.start()

@@ -39,7 +39,9 @@ def main() -> int:
     )
     count = args.count or (60 if args.quick else 500)
     report = Report("submissions")
-    with portal("submissions", time_limit=300 if args.quick else 900, keep=args.keep) as p:
+    with portal(
+        "submissions", time_limit=300 if args.quick else 900, keep=args.keep
+    ) as p:
         p.web()
         p.worker()
         from bench.run import make_drafts
@@ -63,9 +65,17 @@ def main() -> int:
             status, location, error = post_form(
                 p.port, f"/help/{draft}/send/", cookies, csrf
             )
-            results[index] = (draft, status, location, error, time.monotonic() - started)
+            results[index] = (
+                draft,
+                status,
+                location,
+                error,
+                time.monotonic() - started,
+            )
 
-        report.event(f"sending {len(posts)} POSTs at once ({len(doubles)} double clicks)")
+        report.event(
+            f"sending {len(posts)} POSTs at once ({len(doubles)} double clicks)"
+        )
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=len(posts)) as pool:
             list(pool.map(submit, range(len(posts))))
@@ -108,12 +118,16 @@ def main() -> int:
         ]
         try:
             waited = wait_for(
-                lambda: min(emails_per_object(RECEIPT, request_ids).values(), default=1)
-                >= 1,
+                lambda: (
+                    min(emails_per_object(RECEIPT, request_ids).values(), default=1)
+                    >= 1
+                ),
                 60 if args.quick else 180,
                 "a receipt e-mail for every stored request",
             )
-            report.event(f"every stored request had its receipt e-mail {waited:.1f} s later")
+            report.event(
+                f"every stored request had its receipt e-mail {waited:.1f} s later"
+            )
         except TimeoutError as error:
             report.event(str(error))
         time.sleep(2)  # a late duplicate would show up now
@@ -150,7 +164,8 @@ def main() -> int:
         report.check(duplicated == 0 and new_requests == len(drafts), "zero duplicated")
         report.check(not answer_mismatch, "every answer names the stored request")
         report.check(
-            all(n == 1 for n in per_request.values()) and len(per_request) == len(drafts),
+            all(n == 1 for n in per_request.values())
+            and len(per_request) == len(drafts),
             "exactly one receipt e-mail per request",
         )
     return report.print()
