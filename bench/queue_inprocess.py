@@ -2,9 +2,10 @@
 
 Logs in as the demo caseworker with an OTP-verified session made through the ORM (as
 bench/run.py does), finds the deep page by following 40 "Next page" links, then
-requests the first and the deep page in turn and reports the median and p95 of the
-wall time and of the process CPU time per request. `--profile` prints the cProfile
-of the first page instead.
+requests the first and the deep page in turn (with DJANGO_SETTINGS_MODULE=
+bench.settings also the bench's one-query reference view, anonymously) and reports
+the median and p95 of the wall time and of the process CPU time per request.
+`--profile` prints the cProfile of the first page instead.
 
     DATABASE_URL=... REDIS_URL=... DJANGO_SECRET_KEY=... \\
       DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECURE_SSL_REDIRECT=false \\
@@ -40,6 +41,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from run import CASEWORKER_EMAIL, session_for  # noqa: E402
 
 QUEUE = "/casework/queue/"
+REFERENCE = "one-query reference"
 NEXT = re.compile(r'href="(\?[^"]+)" rel="next"')
 
 
@@ -60,28 +62,36 @@ def deep_url(browser: Client, pages: int) -> str:
     return url
 
 
-def measure(browser: Client, urls: dict[str, str], count: int) -> None:
-    wall: dict[str, list[float]] = {name: [] for name in urls}
-    cpu: dict[str, list[float]] = {name: [] for name in urls}
-    for url in urls.values():
+def measure(pages: dict[str, tuple[Client, str]], count: int) -> None:
+    """Pages in turn (interleaved), after 20 warm-up requests each."""
+    wall: dict[str, list[float]] = {name: [] for name in pages}
+    cpu: dict[str, list[float]] = {name: [] for name in pages}
+    for browser, url in pages.values():
         for _ in range(20):
             assert browser.get(url).status_code == 200
     for _ in range(count):
-        for name, url in urls.items():
+        for name, (browser, url) in pages.items():
             started, started_cpu = time.perf_counter(), time.process_time()
             response = browser.get(url)
             wall[name].append((time.perf_counter() - started) * 1000)
             cpu[name].append((time.process_time() - started_cpu) * 1000)
             assert response.status_code == 200
-    for name, url in urls.items():
+    medians = {}
+    for name, (browser, url) in pages.items():
         with CaptureQueriesContext(connection) as queries:
             browser.get(url)
         w, c = sorted(wall[name]), sorted(cpu[name])
+        medians[name] = statistics.median(w)
         print(
-            f"{name}: {len(w)} requests, wall p50 {statistics.median(w):.2f} ms, "
+            f"{name}: {len(w)} requests, wall p50 {medians[name]:.2f} ms, "
             f"p95 {w[int(len(w) * 0.95)]:.2f} ms; CPU p50 "
             f"{statistics.median(c):.2f} ms; {len(queries)} queries"
         )
+    if REFERENCE in medians:
+        for name in pages:
+            if name != REFERENCE:
+                ratio = medians[REFERENCE] / medians[name]
+                print(f"{name} vs {REFERENCE} (p50 ms, in-process): {ratio:.3f}x")
 
 
 def main() -> None:
@@ -93,6 +103,10 @@ def main() -> None:
     print(f"DEBUG {settings.DEBUG}, settings {os.environ['DJANGO_SETTINGS_MODULE']}")
     browser = client()
     urls = {"first page": QUEUE, "deep page": deep_url(browser, args.deep)}
+    pages = {name: (browser, url) for name, url in urls.items()}
+    if settings.ROOT_URLCONF == "bench.urls":
+        # As bench/run.py compares: an anonymous request of the one-ORM-lookup view.
+        pages[REFERENCE] = (Client(), "/bench-reference/one-query/")
     if args.profile:
         for _ in range(20):
             browser.get(QUEUE)
@@ -105,7 +119,7 @@ def main() -> None:
         stats.print_stats(60)
         stats.sort_stats("tottime").print_stats(40)
         return
-    measure(browser, urls, args.requests)
+    measure(pages, args.requests)
 
 
 if __name__ == "__main__":
