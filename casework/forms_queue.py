@@ -10,6 +10,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TEAM_ROLES, User
@@ -29,6 +32,10 @@ from municipalities.models import Neighbourhood
 from pilots.models import Participant, Pilot
 
 MAX_DAYS = 60
+# Rendered filter fields per worker, keyed by everything they are made of (see
+# QueueFilterForm.rendered_fields); a few teams times a few filter combinations.
+RENDERED_FIELDS_MAX = 64
+_rendered_fields: dict[tuple[Any, ...], SafeString] = {}
 
 
 Choice = tuple[int, str, str]
@@ -236,6 +243,38 @@ class QueueFilterForm(forms.Form):
                 )
         return cleaned
 
+    def rendered_fields(self) -> SafeString:
+        """The visible fields as includes/field.html renders them.
+
+        Rendering the selects' widgets costs more than the rest of the page, and the
+        result is the same for every request with the same inputs, so it is kept per
+        worker under a key holding all of them: the language, and per field its name,
+        value and choices (labels included). Two users share an entry only when their
+        lists are equal, so no one sees another's, and a changed list is a new key,
+        so there is nothing to invalidate. Forms with errors are rendered each time.
+        """
+        fields = self.visible_fields()
+        if self.errors:
+            return render_to_string(FIELDS_TEMPLATE, {"fields": fields})
+        key = (
+            get_language(),
+            *(
+                (
+                    field.name,
+                    repr(field.value()),
+                    _hashable(getattr(field.field, "choices", ())),
+                )
+                for field in fields
+            ),
+        )
+        found = _rendered_fields.get(key)
+        if found is None:
+            found = render_to_string(FIELDS_TEMPLATE, {"fields": fields})
+            if len(_rendered_fields) >= RENDERED_FIELDS_MAX:
+                _rendered_fields.clear()
+            _rendered_fields[key] = found
+        return found
+
     def queue_query(self) -> QueueQuery:
         data = self.cleaned_data
         return QueueQuery(
@@ -254,6 +293,20 @@ class QueueFilterForm(forms.Form):
             sort=data["sort"] or Sort.NEWEST,
             after=data.get("after"),
         )
+
+
+FIELDS_TEMPLATE = "casework/queue_filter_fields.html"
+
+
+def _hashable(choices: Any) -> tuple[Any, ...]:
+    """Choices (with option groups) as a tuple of strings, labels in the active
+    language."""
+    return tuple(
+        (str(value), _hashable(label))
+        if isinstance(label, list | tuple)
+        else (str(value), str(label))
+        for value, label in choices
+    )
 
 
 class SavedFilterForm(forms.Form):

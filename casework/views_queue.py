@@ -1,11 +1,13 @@
 """The caseworker's queue and their saved filters."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -13,7 +15,45 @@ from accounts.access import role_required
 from accounts.models import Role
 from casework.forms_queue import QueueFilterForm, SavedFilterForm
 from casework.models import SavedFilter
-from casework.queue import View, query_string, queue_page, view_counts
+from casework.queue import QueueRow, View, query_string, queue_page, view_counts
+from citizens.models import Status
+
+# As the template's `date` filter formats them, in the active language.
+DATE_FORMAT = "j M Y"
+
+
+@dataclass(frozen=True)
+class ShownRow:
+    """One row of the table, with its texts made once here: the template loop then
+    only prints them (per-row URL tags, filters and lookups cost more than the
+    query)."""
+
+    reference: str
+    url: str
+    urgency_rank: int
+    status: str
+    neighbourhood: str
+    due: str
+    deadline_state: str
+    deadline_label: str
+    contact_person: str
+    submitted: str
+
+
+def _shown(row: QueueRow, statuses: dict[str, str]) -> ShownRow:
+    state = row.deadline_state
+    return ShownRow(
+        reference=row.reference,
+        url=reverse("casework:request_detail", args=[row.reference]),
+        urgency_rank=row.urgency_rank,
+        status=statuses.get(row.status, row.status),
+        neighbourhood=row.neighbourhood,
+        due=dateformat.format(row.due, DATE_FORMAT) if row.due else "",
+        deadline_state=state.value if state else "",
+        deadline_label=state.label if state else "",
+        contact_person=row.contact_person or "—",
+        submitted=dateformat.format(timezone.localtime(row.submitted_at), DATE_FORMAT),
+    )
 
 
 def _render_queue(
@@ -35,9 +75,11 @@ def _render_queue(
         status = 400
         active = params.get("view") if params.get("view") in View.values else View.TEAM
     counts = view_counts(user=user, today=today)
+    statuses = dict(Status.choices)
     context = {
         "form": form,
         "page": page,
+        "rows": [_shown(row, statuses) for row in page.rows] if page else [],
         "active_view": active,
         "tabs": [
             {

@@ -33,7 +33,7 @@ def _enrol(pilot, help_request: HelpRequest, **fields: object) -> None:  # type:
 
 
 def _shown(response) -> set[str]:  # type: ignore[no-untyped-def]
-    return {row.help_request.reference for row in response.context["page"].rows}
+    return {row.reference for row in response.context["page"].rows}
 
 
 def test_the_queue_shows_only_the_requests_in_the_chosen_pilot(

@@ -261,7 +261,7 @@ def test_the_queue_filters_on_the_stage(
     response = client_for(caseworker).get("/casework/queue/", {"stage": stage})
 
     assert response.status_code == 200
-    shown = {made[row.help_request.reference] for row in response.context["page"].rows}
+    shown = {made[row.reference] for row in response.context["page"].rows}
     assert shown == expected
 
 
