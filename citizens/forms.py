@@ -210,7 +210,9 @@ class ContactForm(forms.Form):
                 _("A postcode has 4 digits and 2 letters, like 1781 AB.")
             )
         postcode = f"{match.group(1)} {match.group(2).upper()}"
-        if PostcodeArea.objects.neighbourhood_for(postcode) is None:
+        # Kept for the submission, which would otherwise look it up again.
+        self.neighbourhood = PostcodeArea.objects.neighbourhood_for(postcode)
+        if self.neighbourhood is None:
             raise forms.ValidationError(
                 _("This postcode is not in a municipality that works with Buurtkracht.")
             )

@@ -12,7 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -179,10 +179,17 @@ class ReferenceCounter(models.Model):
 
     @classmethod
     def next_reference(cls, year: int) -> str:
-        """Call inside a transaction: the row lock serialises concurrent senders."""
-        cls.objects.get_or_create(year=year)
-        cls.objects.filter(year=year).update(last_number=F("last_number") + 1)
-        number = cls.objects.select_for_update().get(year=year).last_number
+        """Call inside a transaction: the row lock, held until commit, serialises
+        concurrent senders. One statement: the year's row is made when new."""
+        table = cls._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
+                f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 "
+                "RETURNING last_number",
+                [year],
+            )
+            number = cursor.fetchone()[0]
         return f"HV-{year}-{number:06d}"
 
 
@@ -406,6 +413,18 @@ class HelpRequest(models.Model):
 
     def refresh_search_document(self) -> None:
         HelpRequest.objects.filter(pk=self.pk).refresh_search_document()
+
+    @staticmethod
+    def search_document_of(
+        *, reference: str, names: list[str], words: list[str]
+    ) -> SearchVector:
+        """The document `refresh_search_document` computes, from values: written
+        with the INSERT of a new request instead of an UPDATE after it."""
+        return (
+            SearchVector(models.Value(reference), weight="A", config="dutch")
+            + SearchVector(*map(models.Value, names), weight="A", config="dutch")
+            + SearchVector(*map(models.Value, words), weight="B", config="dutch")
+        )
 
     @property
     def first_name(self) -> str:

@@ -9,14 +9,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.forms import Form
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from citizens import tasks, uploads
-from citizens.forms import ConsentForm, ForWhomForm
+from citizens.forms import ConsentForm, ContactForm, ForWhomForm
 from citizens.models import (
     PURPOSE_OF_RECIPIENT,
     Attachment,
@@ -30,11 +30,9 @@ from citizens.models import (
     Outcome,
     ReferenceCounter,
     Status,
-    StatusChange,
 )
 from citizens.reminders import FollowInvitation, HelpRequestReceived
 from citizens.steps import STEPS, Step
-from municipalities.models import PostcodeArea
 from networks.models import Organisation
 from notifications import outbox
 
@@ -65,14 +63,17 @@ def first_incomplete_step(draft: HelpRequestDraft) -> Step | None:
 
 
 def cleaned_answers(draft: HelpRequestDraft) -> dict[str, Any]:
-    """All answers, validated again as they would be on the form; raises
-    DraftIncomplete for the first step that is missing or no longer valid."""
+    """All answers, validated again as they would be on the form, and the
+    neighbourhood of the postcode; raises DraftIncomplete for the first step that is
+    missing or no longer valid."""
     answers: dict[str, Any] = {}
     for step in STEPS:
         form = bound_form(draft, step)
         if not form.is_bound or not form.is_valid():
             raise DraftIncomplete(step)
         answers.update(form.cleaned_data)
+        if isinstance(form, ContactForm):
+            answers["neighbourhood"] = form.neighbourhood
     return answers
 
 
@@ -184,80 +185,133 @@ def draft_confirm_email(*, token: str, language: str) -> tuple[User, HelpRequest
     return user, draft
 
 
+class _AlreadySubmitted(Exception):
+    """Another submission of the draft committed first: roll this one back."""
+
+
+# The draft becomes the request only if no other submission took it first (the
+# conditional UPDATE waits for that one's row lock and then sees its result); its
+# documents and the first status change go with it, in one statement.
+CLAIM_DRAFT_SQL = """
+WITH claimed AS (
+    UPDATE citizens_helprequestdraft
+       SET submitted_request_id = %(request)s, updated_at = %(now)s
+     WHERE id = %(draft)s AND submitted_request_id IS NULL
+    RETURNING id
+), documents AS (
+    UPDATE citizens_attachment SET help_request_id = %(request)s
+     WHERE draft_id IN (SELECT id FROM claimed)
+), history AS (
+    INSERT INTO citizens_statuschange
+           (help_request_id, from_status, to_status, by_id, note, at)
+    SELECT %(request)s, '', %(status)s, %(by)s, '', %(now)s FROM claimed
+)
+SELECT count(*) FROM claimed
+"""
+
+
 def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
     """Turn a complete draft into exactly one help request.
 
     Idempotent: a double click, a resubmitted form or a retried request finds the
-    request the draft already became (the draft row lock serialises them).
+    request the draft already became. Two at the same time both write a request,
+    but only the first to claim the draft commits (CLAIM_DRAFT_SQL); the other
+    rolls back everything it wrote, reference number included, and returns the
+    first one's request.
     """
-    with transaction.atomic():
-        draft = HelpRequestDraft.objects.select_for_update().get(pk=draft.pk)
-        if draft.submitted_request_id:
-            return draft.submitted_request
-        answers = cleaned_answers(draft)
-        neighbourhood = PostcodeArea.objects.neighbourhood_for(answers["postcode"])
-        on_behalf = answers["for_whom"] == ForWhomForm.SOMEONE_ELSE
-        now = timezone.now()
-        help_request = HelpRequest.objects.create(
-            reference=ReferenceCounter.next_reference(timezone.localdate(now).year),
-            resident=None if on_behalf else user,
-            filed_by=user if on_behalf else None,
-            relationship=answers["relationship"],
-            subject_name=answers["subject_name"],
-            subject_email=answers["subject_email"],
-            subject_consent=answers["subject_consent"],
-            municipality=neighbourhood.district.municipality,
-            neighbourhood=neighbourhood,
-            life_events=answers["life_events"],
-            story=answers["story"],
-            adults=answers["adults"],
-            children_ages=answers["children_ages"],
-            own_strength=answers["own_strength"],
-            network_help=answers["network_help"],
-            urgent_situations=answers["urgent_situations"],
-            is_urgent=bool(answers["urgent_situations"]),
-            postcode=answers["postcode"],
-            house_number=answers["house_number"],
-            contact_methods=answers["contact_methods"],
-            phone=answers["phone"],
-            contact_times=answers["contact_times"],
-            privacy_accepted_at=now,
-            submitted_at=now,
+    if draft.submitted_request_id:
+        return draft.submitted_request
+    answers = cleaned_answers(draft)
+    try:
+        with transaction.atomic():
+            return _write_help_request(draft=draft, user=user, answers=answers)
+    except _AlreadySubmitted:
+        return HelpRequest.objects.get(draft=draft.pk)
+
+
+def _write_help_request(
+    *, draft: HelpRequestDraft, user: User, answers: dict[str, Any]
+) -> HelpRequest:
+    neighbourhood = answers["neighbourhood"]
+    on_behalf = answers["for_whom"] == ForWhomForm.SOMEONE_ELSE
+    now = timezone.now()
+    if not user.full_name:
+        user.full_name = answers["full_name"]
+        user.save(update_fields=["full_name"])
+    resident = None if on_behalf else user
+    reference = ReferenceCounter.next_reference(timezone.localdate(now).year)
+    help_request = HelpRequest.objects.create(
+        reference=reference,
+        resident=resident,
+        filed_by=user if on_behalf else None,
+        relationship=answers["relationship"],
+        subject_name=answers["subject_name"],
+        subject_email=answers["subject_email"],
+        subject_consent=answers["subject_consent"],
+        municipality_id=neighbourhood.district.municipality_id,
+        neighbourhood=neighbourhood,
+        life_events=answers["life_events"],
+        story=answers["story"],
+        adults=answers["adults"],
+        children_ages=answers["children_ages"],
+        own_strength=answers["own_strength"],
+        network_help=answers["network_help"],
+        urgent_situations=answers["urgent_situations"],
+        is_urgent=bool(answers["urgent_situations"]),
+        postcode=answers["postcode"],
+        house_number=answers["house_number"],
+        contact_methods=answers["contact_methods"],
+        phone=answers["phone"],
+        contact_times=answers["contact_times"],
+        privacy_accepted_at=now,
+        submitted_at=now,
+        search_document=HelpRequest.search_document_of(
+            reference=reference,
+            names=[resident.full_name if resident else "", answers["subject_name"]],
+            words=[
+                answers["story"],
+                answers["own_strength"],
+                answers["network_help"],
+            ],
+        ),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLAIM_DRAFT_SQL,
+            {
+                "request": help_request.pk,
+                "now": now,
+                "draft": draft.pk,
+                "status": Status.RECEIVED,
+                "by": user.pk,
+            },
         )
-        for answer, recipient in ConsentForm.SHARING.items():
-            if answers[answer]:
-                consent_give(
-                    help_request=help_request,
-                    recipient=recipient,
-                    method=ConsentMethod.ONLINE,
-                    by=user,
-                    given_at=now,
-                )
-        help_request.refresh_search_document()
-        StatusChange.objects.create(
-            help_request=help_request, to_status=Status.RECEIVED, by=user, at=now
-        )
-        if not user.full_name:
-            user.full_name = answers["full_name"]
-            user.save(update_fields=["full_name"])
-        Attachment.objects.filter(draft=draft).update(help_request=help_request)
-        draft.submitted_request = help_request
-        draft.save(update_fields=["submitted_request", "updated_at"])
-        # The e-mails are outbox rows in this transaction: they exist exactly when
-        # the request does, and go out even when the broker is down right now.
+        if not cursor.fetchone()[0]:
+            raise _AlreadySubmitted
+    for answer, recipient in ConsentForm.SHARING.items():
+        if answers[answer]:
+            consent_give(
+                help_request=help_request,
+                recipient=recipient,
+                method=ConsentMethod.ONLINE,
+                by=user,
+                given_at=now,
+            )
+    # The e-mails are outbox rows in this transaction: they exist exactly when the
+    # request does, and go out even when the broker is down right now.
+    outbox.enqueue(
+        kind=HelpRequestReceived(),
+        object_id=help_request.pk,
+        recipient=user,
+        municipality_id=help_request.municipality_id,
+    )
+    if on_behalf and help_request.subject_email:
         outbox.enqueue(
-            kind=HelpRequestReceived(),
+            kind=FollowInvitation(),
             object_id=help_request.pk,
-            recipient=user,
+            address=help_request.subject_email,
             municipality_id=help_request.municipality_id,
         )
-        if on_behalf and help_request.subject_email:
-            outbox.enqueue(
-                kind=FollowInvitation(),
-                object_id=help_request.pk,
-                address=help_request.subject_email,
-                municipality_id=help_request.municipality_id,
-            )
     return help_request
 
 

@@ -2,9 +2,11 @@
 
 Rows come from the scanner (reminders) and from workflows that write their e-mail in
 their own transaction (`enqueue`, e.g. the receipt of a help request): nothing
-depends on the broker answering when the row is written; a kick after commit sends
-it at once when it can, and the periodic `send_outbox` (and a starting worker) picks
-up whatever is left.
+depends on the broker answering when the row is written. The same statement sends a
+PostgreSQL NOTIFY, delivered at COMMIT and dropped on rollback; each Celery worker
+LISTENs (`listen_for_wakeups`) and turns a burst of them into one `send_outbox`
+task, so the web request never talks to the broker. The periodic `send_outbox` (and a
+starting worker) picks up whatever is left, e.g. when no worker was listening.
 
 An e-mail is claimed like a delivery (token and lease), sent, and marked sent by
 its token, in one transaction per e-mail. The one moment that cannot be made atomic
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -103,6 +106,29 @@ def claim(*, now: datetime, limit: int | None = None) -> tuple[uuid.UUID, list[i
         return token, [row[0] for row in cursor.fetchall()]
 
 
+# The channel of the wake-up NOTIFY; only tests change it.
+WAKE_CHANNEL = "notifications_outbox"
+
+
+def _insert_parts(obj: Any, *, skip: tuple[str, ...] = ()) -> tuple[str, str, list]:
+    """(columns, typed placeholders, values) of a new model instance, from its
+    model's fields, for a hand-written INSERT."""
+    fields = [
+        field
+        for field in obj._meta.concrete_fields
+        if not field.primary_key and field.attname not in skip
+    ]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(
+        f"%s::{field.cast_db_type(connection)}" for field in fields
+    )
+    values = [
+        field.get_db_prep_save(getattr(obj, field.attname), connection)
+        for field in fields
+    ]
+    return columns, placeholders, values
+
+
 def enqueue(
     *,
     kind: TransactionalKind,
@@ -111,57 +137,97 @@ def enqueue(
     address: str = "",
     municipality_id: int | None = None,
     params: dict[str, Any] | None = None,
-) -> OutboxEmail:
+) -> int | None:
     """Write an e-mail of a transactional kind into the outbox, in the caller's
-    transaction (so it exists exactly when what it is about exists), and send it
-    after commit if the broker answers. Twice for the same (kind, object,
-    recipient) is one e-mail."""
+    transaction (so it exists exactly when what it is about exists), and wake a
+    worker at commit. Twice for the same (kind, object, recipient) is one e-mail:
+    returns the new e-mail's id, or None when it was there already.
+
+    One statement: the delivery (ON CONFLICT DO NOTHING on its unique constraint),
+    the e-mail when the delivery is new, and the NOTIFY."""
     assert kind.key in REGISTRY, kind.key
     now = timezone.now()
     key = f"u{recipient.pk}" if recipient is not None else f"e{address.lower()}"
-    with transaction.atomic():
-        delivery, created = Delivery.objects.get_or_create(
-            kind=kind.key,
-            object_id=str(object_id),
-            due_at=TRANSACTIONAL_DUE_AT,
-            recipient_key=key,
-            defaults={
-                "recipient": recipient,
-                "address": address,
-                "municipality_id": municipality_id,
-                "params": params or {},
-                "state": DeliveryState.SENT,
-                "created_at": now,
-                "finished_at": now,
-            },
+    delivery = Delivery(
+        kind=kind.key,
+        object_id=str(object_id),
+        due_at=TRANSACTIONAL_DUE_AT,
+        recipient_key=key,
+        recipient=recipient,
+        address=address,
+        municipality_id=municipality_id,
+        params=params or {},
+        state=DeliveryState.SENT,
+        created_at=now,
+        finished_at=now,
+    )
+    email = OutboxEmail(
+        municipality_id=municipality_id, next_attempt_at=now, created_at=now
+    )
+    d_columns, d_placeholders, d_values = _insert_parts(delivery)
+    e_columns, e_placeholders, e_values = _insert_parts(email, skip=("delivery_id",))
+    sql = f"""
+        WITH delivery AS (
+            INSERT INTO {Delivery._meta.db_table} ({d_columns})
+            VALUES ({d_placeholders})
+            ON CONFLICT DO NOTHING
+            RETURNING id
+        ), email AS (
+            INSERT INTO {OutboxEmail._meta.db_table} (delivery_id, {e_columns})
+            SELECT delivery.id, {e_placeholders} FROM delivery
+            RETURNING id
         )
-        if not created:
-            return delivery.email
-        email = OutboxEmail.objects.create(
-            delivery=delivery,
-            municipality_id=municipality_id,
-            next_attempt_at=now,
-            created_at=now,
-        )
-    kick_after_commit()
-    return email
+        SELECT (SELECT id FROM email), pg_notify(%s, '')
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*d_values, *e_values, WAKE_CHANNEL])
+        return cursor.fetchone()[0]
 
 
 # Transactional e-mails have no due moment; one fixed value keeps the unique
 # constraint (kind, object, due moment, recipient) meaning "once per object".
 TRANSACTIONAL_DUE_AT = datetime(2000, 1, 1, tzinfo=UTC)
 
+# How long the listener waits on an idle channel, and between tries of a nudge the
+# broker did not take.
+LISTEN_IDLE_SECONDS = 30.0
+WAKE_RETRY_SECONDS = 2.0
 
-def kick_after_commit() -> None:
-    """After commit, ask a worker to send the outbox now. Only a nudge: when the
-    broker is down it fails fast and quietly, and the periodic job sends later."""
-    from notifications.tasks import send_outbox as task
 
-    transaction.on_commit(
-        lambda: publish_quietly(
-            lambda broker: task.apply_async(connection=broker, retry=False)
-        )
-    )
+def listen_for_wakeups(*, publish: Callable[[], bool], stop: threading.Event) -> None:
+    """Worker side of the wake-up: LISTEN on WAKE_CHANNEL with a connection of its
+    own and call `publish()` (which queues one send_outbox) once per burst of
+    notifications. A nudge the broker did not take is tried again every
+    WAKE_RETRY_SECONDS until it is; after (re)connecting it nudges once, for the
+    notifications nobody heard meanwhile. Runs until `stop` is set."""
+    from django.db import connections
+
+    pending = True
+    while not stop.is_set():
+        wrapper = connections.create_connection("default")
+        try:
+            wrapper.ensure_connection()
+            raw = wrapper.connection
+            raw.execute(f"LISTEN {connection.ops.quote_name(WAKE_CHANNEL)}")
+            while not stop.is_set():
+                timeout = WAKE_RETRY_SECONDS if pending else LISTEN_IDLE_SECONDS
+                heard = any(True for _ in raw.notifies(timeout=timeout, stop_after=1))
+                if heard:
+                    # The rest of the burst: one task sends them all.
+                    for _ in raw.notifies(timeout=0.05):
+                        pass
+                if heard or pending:
+                    pending = not publish()
+        except Exception as error:  # noqa: BLE001 - reconnect after a pause
+            logger.warning(
+                "outbox listener lost its connection (%s: %s); reconnecting",
+                type(error).__name__,
+                error,
+            )
+            pending = True
+            stop.wait(WAKE_RETRY_SECONDS)
+        finally:
+            wrapper.close()
 
 
 def publish_quietly(publish: Callable[[Any], object]) -> bool:

@@ -2,8 +2,10 @@
 management command). They are safe to run twice, at once, or after downtime: the
 delivery records and their claims decide what is sent, not the task."""
 
+import threading
+
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_ready, worker_shutdown
 from django.db import transaction
 
 from notifications import outbox, scanner
@@ -24,15 +26,38 @@ def send_outbox() -> str:
     return str(outbox.send_outbox())
 
 
-@worker_ready.connect
-def _send_what_waited(sender=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
-    """A worker that (re)starts sends what waited in the outbox without waiting
-    for the next beat tick (e.g. e-mails written while the broker was down)."""
-    from notifications.outbox import publish_quietly
+_listener_stop = threading.Event()
 
+
+def _nudge() -> bool:
+    """Queue one send_outbox; False when the broker does not take it."""
+    published: list[bool] = []
     # Outside a transaction on_commit runs at once.
     transaction.on_commit(
-        lambda: publish_quietly(
-            lambda broker: send_outbox.apply_async(connection=broker)
+        lambda: published.append(
+            outbox.publish_quietly(
+                lambda broker: send_outbox.apply_async(connection=broker, retry=False)
+            )
         )
     )
+    return all(published)
+
+
+@worker_ready.connect
+def _listen_for_the_outbox(sender=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """A worker that (re)starts sends what waited in the outbox without waiting for
+    the next beat tick (e.g. e-mails written while no worker ran), and from then on
+    sends each new outbox e-mail when its transaction commits (the NOTIFY of
+    `outbox.enqueue`)."""
+    _listener_stop.clear()
+    threading.Thread(
+        target=outbox.listen_for_wakeups,
+        kwargs={"publish": _nudge, "stop": _listener_stop},
+        name="outbox-listener",
+        daemon=True,
+    ).start()
+
+
+@worker_shutdown.connect
+def _stop_listening(sender=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    _listener_stop.set()
