@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test services lint format messages bench
+.PHONY: run test services lint format messages bench faults \
+	fault-submissions fault-claims fault-worker-kill fault-redis-outage fault-postgres-restart
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else "Buurtkracht needs Python 3.11, found %d.%d" % v)'
@@ -39,3 +40,13 @@ messages: $(STAMP)
 # for a one-minute smoke run, --write docs/performance.md to record the results.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Fault scripts against a private portal on loopback (docs/faults.md); each prints its
+# counts and fails when an invariant does not hold. FAULT_ARGS=--quick for small counts.
+# The template database goes on the server of DATABASE_URL (embedded when unset).
+FAULTS := submissions claims worker-kill redis-outage postgres-restart
+
+$(addprefix fault-,$(FAULTS)): fault-%: $(STAMP)
+	$(BIN)/python scripts/dev.py fault $(subst -,_,$*) $(FAULT_ARGS)
+
+faults: $(addprefix fault-,$(FAULTS))

@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from accounts.tasks import TRANSIENT_MAIL_ERRORS
+from notifications.leases import DATABASE_GONE, UnfinishedClaims
 from notifications.models import Delivery, DeliveryState, EmailState, OutboxEmail
 from notifications.registry import REGISTRY, TransactionalKind
 from socialdomain.lib.email import render_email
@@ -87,6 +88,11 @@ UPDATE notifications_outboxemail
           FOR UPDATE SKIP LOCKED)
 RETURNING id
 """
+
+
+unfinished = UnfinishedClaims(
+    OutboxEmail, claimed=EmailState.SENDING, free=EmailState.QUEUED
+)
 
 
 def release_expired(*, now: datetime) -> int:
@@ -320,6 +326,12 @@ def send_batch(*, now: datetime | None = None, result: SendResult) -> int:
         )
         result.retried += len(ids)
         return len(ids)
+    with unfinished.working_off(token):
+        _send_claimed(emails, token, mail, result)
+    return len(ids)
+
+
+def _send_claimed(emails: Any, token: uuid.UUID, mail: Any, result: SendResult) -> None:
     with mail:
         for email in emails:
             try:
@@ -341,6 +353,8 @@ def send_batch(*, now: datetime | None = None, result: SendResult) -> int:
                         subject=message.subject[:300],
                         last_error="",
                     )
+            except DATABASE_GONE:
+                raise
             except Exception as error:
                 if not is_transient(error):
                     logger.exception("e-mail %s failed for good", email.pk)
@@ -366,7 +380,6 @@ def send_batch(*, now: datetime | None = None, result: SendResult) -> int:
                     result.retried += 1
             else:
                 result.sent += 1
-    return len(ids)
 
 
 def send_outbox(
@@ -374,6 +387,7 @@ def send_outbox(
 ) -> SendResult:
     """Send what is due in the outbox, batch by batch."""
     result = SendResult()
+    unfinished.release()
     release_expired(now=now or timezone.now())
     batches = 0
     while max_batches is None or batches < max_batches:

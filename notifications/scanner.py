@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from notifications.leases import UnfinishedClaims
 from notifications.models import (
     Delivery,
     DeliveryState,
@@ -140,6 +141,11 @@ UPDATE notifications_delivery
           FOR UPDATE SKIP LOCKED)
 RETURNING id
 """
+
+
+unfinished = UnfinishedClaims(
+    Delivery, claimed=DeliveryState.CLAIMED, free=DeliveryState.PENDING
+)
 
 
 def release_expired_claims(*, now: datetime) -> int:
@@ -268,6 +274,7 @@ def dispatch(
     """Claim and process due deliveries batch by batch until none is left."""
     now = now or timezone.now()
     result = result or ScanResult()
+    unfinished.release()
     release_expired_claims(now=now)
     batches = 0
     while max_batches is None or batches < max_batches:
@@ -275,7 +282,8 @@ def dispatch(
         if not claimed:
             break
         result.claimed += claimed
-        process_batch(token=token, now=now, result=result)
+        with unfinished.working_off(token):
+            process_batch(token=token, now=now, result=result)
         batches += 1
     return result
 

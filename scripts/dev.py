@@ -22,7 +22,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("BUURTKRACHT_DATA_DIR", ROOT / ".data"))
@@ -307,6 +307,23 @@ def test(pytest_args: list[str]) -> int:
         ).returncode
 
 
+def fault(name: str, script_args: list[str]) -> int:
+    """One fault script (faults/) with the server of DATABASE_URL (or an embedded
+    one) for its template database and the Redis of REDIS_URL for seeding it."""
+    with services(DATA / "faults") as urls:
+        parts = urlsplit(urls["DATABASE_URL"])
+        env = {
+            **os.environ,
+            "FAULTS_POSTGRES": os.environ.get(
+                "FAULTS_POSTGRES", f"{parts.scheme}://{parts.netloc}"
+            ),
+            "FAULTS_TEMPLATE_REDIS_URL": urls["REDIS_URL"],
+        }
+        return subprocess.run(
+            [PYTHON, "-m", f"faults.{name}", *script_args], env=env, cwd=ROOT
+        ).returncode
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -317,8 +334,10 @@ def main() -> int:
     signal.signal(signal.SIGHUP, _interrupt)
     os.environ.setdefault("XDG_RUNTIME_DIR", _runtime_dir())
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["run", "test", "services"])
+    parser.add_argument("command", choices=["run", "test", "services", "fault"])
     args, rest = parser.parse_known_args()
+    if args.command == "fault":
+        return fault(rest[0], rest[1:])
     if args.command == "run":
         return run()
     if args.command == "test":

@@ -13,7 +13,9 @@ def mailbox(settings: SettingsWrapper):  # type: ignore[no-untyped-def]
     settings.EMAIL_BACKEND = "notifications.tests.mailbackends.FlakyBackend"
     FlakyBackend.failures = 0
     FlakyBackend.permanent = False
+    FlakyBackend.database_gone = False
     mail.outbox = []
     yield mail.outbox
     FlakyBackend.failures = 0
     FlakyBackend.permanent = False
+    FlakyBackend.database_gone = False

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.mail import EmailMessage
 from django.core.mail.backends.filebased import EmailBackend as FileBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.db import OperationalError
 
 
 class SlowFileBackend(FileBackend):
@@ -33,8 +34,13 @@ class FlakyBackend(LocmemBackend):
 
     failures = 0
     permanent = False
+    # The next message finds the database gone (PostgreSQL restarted under us).
+    database_gone = False
 
     def send_messages(self, messages: Sequence[EmailMessage]) -> int:
+        if FlakyBackend.database_gone:
+            FlakyBackend.database_gone = False
+            raise OperationalError("server closed the connection unexpectedly")
         if FlakyBackend.permanent:
             raise smtplib.SMTPRecipientsRefused({"x@example.test": (550, b"no")})
         if FlakyBackend.failures > 0:

@@ -1,8 +1,11 @@
 """The outbox: HTML and text in the recipient's language, transient failures retried
 with a growing wait, permanent ones and the last attempt recorded as failed."""
 
+import uuid
 from datetime import timedelta
 
+import pytest
+from django.db import OperationalError
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -110,3 +113,35 @@ def test_a_vanished_delivery_leaves_nothing_to_send(
     email.delivery.delete()
     assert send_outbox().sent == 0
     assert mailbox == []
+
+
+def test_a_batch_cut_off_by_a_database_restart_is_sent_by_the_next_run_not_after_the_lease(
+    den_helder: Place, caseworker: User, team_lead: User, mailbox: list
+) -> None:
+    overdue = timezone.localdate() - timedelta(days=10)
+    deadline_for(den_helder, caseworker, overdue)
+    deadline_for(den_helder, caseworker, overdue)
+    scan()
+    ours, theirs = OutboxEmail.objects.order_by("pk")
+    # Another worker's claim within its lease: not this worker's to give back.
+    OutboxEmail.objects.filter(pk=theirs.pk).update(
+        state=EmailState.SENDING,
+        claim_token=uuid.uuid4(),
+        claimed_until=timezone.now() + timedelta(minutes=5),
+    )
+    FlakyBackend.database_gone = True
+    with pytest.raises(OperationalError):
+        send_outbox()
+    ours.refresh_from_db()
+    assert ours.state == EmailState.SENDING  # claimed, its lease still running
+    assert ours.claimed_until > timezone.now() + timedelta(minutes=4)
+    assert mailbox == []
+
+    assert send_outbox().sent == 1  # at once, not when the lease runs out
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert ours.state == EmailState.SENT
+    assert theirs.state == EmailState.SENDING
+    assert [m.extra_headers["Message-ID"] for m in mailbox] == [
+        f"<{ours.public_id}@buurtkracht.reminder>"
+    ]
