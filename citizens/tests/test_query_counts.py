@@ -16,6 +16,7 @@ from citizens.tests.factories import (
     HelpRequestFactory,
     MessageFactory,
 )
+from municipalities.models import PostcodeArea
 from tests.fixtures.personas import Place, client_for
 
 
@@ -126,3 +127,26 @@ def test_a_closed_request_with_a_score_form_runs_the_same_number_of_queries(
     assert _queries(client, f"/my-requests/{small.reference}/") == _queries(
         client, f"/my-requests/{large.reference}/"
     )
+
+
+def test_sending_a_help_request_runs_a_fixed_number_of_queries(
+    resident: User, den_helder: Place, den_helder_postcode: PostcodeArea
+) -> None:
+    """The submission is a benchmark target (bench/run.py, docs/performance.md):
+    session and user, the draft claimed by one conditional UPDATE, the reference
+    counter, the request with its search document, status and deadline rows, and
+    the receipt's delivery, e-mail and wake-up in one statement."""
+    from citizens.tests.factories import HelpRequestDraftFactory
+
+    client = client_for(resident)
+    counts = []
+    for _ in range(2):
+        draft = HelpRequestDraftFactory(owner=resident)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(f"/help/{draft.public_id}/send/")
+        assert response.status_code == 302
+        assert "/help/sent/" in response["Location"]
+        counts.append(len(captured))
+        draft.refresh_from_db()
+        assert draft.submitted_request is not None
+    assert counts[0] == counts[1] == 10, [q["sql"][:90] for q in captured]
