@@ -1,5 +1,4 @@
 from accounts.models import User
-from accounts.tasks import send_password_reset_email
 
 
 def password_reset_request(*, email: str) -> None:
@@ -11,4 +10,7 @@ def password_reset_request(*, email: str) -> None:
     for user_id in User.objects.filter(email__iexact=email, is_active=True).values_list(
         "pk", flat=True
     ):
+        # Imported here: the Celery client only in the process that queues a task.
+        from accounts.tasks import send_password_reset_email
+
         send_password_reset_email.delay_on_commit(user_id)

@@ -1,7 +1,5 @@
 import logging
-import smtplib
 
-from celery import shared_task
 from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
 from django.urls import reverse
@@ -9,20 +7,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
-from socialdomain.lib.email import send_email
+from socialdomain.celery import app
+from socialdomain.lib.email import TRANSIENT_MAIL_ERRORS, send_email
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT_MAIL_ERRORS = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPSenderRefused,
-    ConnectionError,
-    TimeoutError,
-)
 
-
-@shared_task(
+@app.task(
     autoretry_for=TRANSIENT_MAIL_ERRORS,
     retry_backoff=30,
     retry_backoff_max=60 * 30,
@@ -50,7 +41,7 @@ def send_password_reset_email(user_id: int) -> None:
     )
 
 
-@shared_task
+@app.task
 def clear_expired_sessions() -> None:
     """Remove expired sessions; the same as `manage.py clearsessions`."""
     call_command("clearsessions")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from citizens import tasks, uploads
+from citizens import uploads
 from citizens.forms import ConsentForm, ContactForm, ForWhomForm
 from citizens.models import (
     PURPOSE_OF_RECIPIENT,
@@ -93,6 +93,8 @@ def draft_request_confirmation(
     token = signing.dumps(
         {"draft": str(draft.public_id), "email": email}, salt=CONFIRMATION_SALT
     )
+    from citizens import tasks  # the Celery client only where a task is queued
+
     tasks.send_draft_confirmation.delay_on_commit(draft.pk, token, language)
 
 
@@ -390,6 +392,8 @@ def message_post(
             size=size,
             storage_name=storage_name,
         )
+    from citizens import tasks  # the Celery client only where a task is queued
+
     if author.role != Role.RESIDENT and for_resident:
         tasks.notify_resident_of_message.delay_on_commit(message.pk)
     elif author.role == Role.RESIDENT and help_request.contact_person_id:

@@ -3,11 +3,10 @@ has gone; mail-server hiccups are retried with back-off."""
 
 import logging
 
-from celery import shared_task
 from django.urls import reverse
 
-from accounts.tasks import TRANSIENT_MAIL_ERRORS
-from socialdomain.lib.email import render_email, send_email
+from socialdomain.celery import app
+from socialdomain.lib.email import TRANSIENT_MAIL_ERRORS, render_email, send_email
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +19,7 @@ RETRY = {
 }
 
 
-@shared_task(**RETRY)
+@app.task(**RETRY)
 def send_draft_confirmation(draft_id: int, token: str, language: str) -> None:
     """Mail the link that confirms the address of a resident who started anonymously."""
     from citizens.models import HelpRequestDraft
@@ -97,7 +96,7 @@ def follow_invitation_email(help_request_id: int):  # type: ignore[no-untyped-de
 
 # The submission writes these two into the outbox (citizens.reminders); the tasks
 # remain for messages that were queued before, and send the same e-mails.
-@shared_task(**RETRY)
+@app.task(**RETRY)
 def send_help_request_confirmation(help_request_id: int) -> None:
     """Confirm a sent request to the person who sent it, in their language."""
     message = help_request_confirmation_email(help_request_id)
@@ -105,7 +104,7 @@ def send_help_request_confirmation(help_request_id: int) -> None:
         message.send()
 
 
-@shared_task(**RETRY)
+@app.task(**RETRY)
 def send_follow_invitation(help_request_id: int) -> None:
     """Invite the person a request was filed for to follow it themselves."""
     message = follow_invitation_email(help_request_id)
@@ -113,7 +112,7 @@ def send_follow_invitation(help_request_id: int) -> None:
         message.send()
 
 
-@shared_task(**RETRY)
+@app.task(**RETRY)
 def notify_resident_of_message(message_id: int) -> None:
     """Tell the resident a new message waits; the message itself stays in the portal."""
     from citizens.models import Message
@@ -145,7 +144,7 @@ def notify_resident_of_message(message_id: int) -> None:
         )
 
 
-@shared_task(**RETRY)
+@app.task(**RETRY)
 def notify_contact_person_of_message(message_id: int) -> None:
     """Tell the contact person that the resident wrote; the text stays in the portal."""
     from citizens.models import Message
@@ -174,7 +173,7 @@ def notify_contact_person_of_message(message_id: int) -> None:
     )
 
 
-@shared_task
+@app.task
 def refresh_search_documents() -> str:
     """Rebuild the full-text search document of every help request, so that a
     renamed resident is found under the new name (`manage.py

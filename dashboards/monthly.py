@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import DASHBOARD_ROLES, User
-from dashboards import tasks
 from dashboards.figures import add_months
 from dashboards.models import Report, Section
 from socialdomain.lib.email import send_email
@@ -30,6 +29,8 @@ def monthly_reports_create(*, today: date) -> int:
     neither duplicates nor skips anyone."""
     if today < first_working_day(today):
         return 0
+    from dashboards import tasks  # the Celery client only where a task is queued
+
     month = add_months(today.replace(day=1), -1)
     created = 0
     readers = User.objects.filter(

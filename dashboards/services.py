@@ -7,7 +7,6 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import User
-from dashboards import tasks
 from dashboards.models import Report
 
 
@@ -26,5 +25,7 @@ def report_request(*, user: User, data: dict[str, Any]) -> Report:
         pilot_ids=list(data.get("pilots") or []),
         sections=list(data["sections"]),
     )
+    from dashboards import tasks  # the Celery client only where a task is queued
+
     tasks.build_report.delay_on_commit(report.pk)
     return report

@@ -3,26 +3,25 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-
 from dashboards import refresh, reports
+from socialdomain.celery import app
 
 
-@shared_task(name="dashboards.tasks.refresh_summaries")
+@app.task(name="dashboards.tasks.refresh_summaries")
 def refresh_summaries() -> int:
     """Incremental refresh; a second run at the same time waits for the first."""
     return refresh.refresh().requests
 
 
 # Named under "reports." so that CELERY_TASK_ROUTES sends it to the reports queue.
-@shared_task(name="reports.build_dashboard_report")
+@app.task(name="reports.build_dashboard_report")
 def build_report(report_id: int) -> None:
     """Build one report's PDF and XLSX; quietly nothing when the report is gone or
     another run has claimed it already."""
     reports.build(report_id)
 
 
-@shared_task(name="dashboards.tasks.create_monthly_reports")
+@app.task(name="dashboards.tasks.create_monthly_reports")
 def create_monthly_reports() -> int:
     """Daily; from the first working day of the month the monthly reports."""
     from django.utils import timezone
@@ -32,7 +31,7 @@ def create_monthly_reports() -> int:
     return monthly_reports_create(today=timezone.localdate())
 
 
-@shared_task(
+@app.task(
     name="dashboards.tasks.email_monthly_report",
     autoretry_for=(OSError,),
     retry_backoff=60,
@@ -45,6 +44,6 @@ def email_monthly_report(report_id: int) -> None:
     monthly_report_email(report_id)
 
 
-@shared_task(name="dashboards.tasks.clear_expired_reports")
+@app.task(name="dashboards.tasks.clear_expired_reports")
 def clear_expired_reports() -> int:
     return reports.clear_expired()

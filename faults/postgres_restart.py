@@ -96,7 +96,8 @@ def main() -> int:
         from citizens.models import HelpRequest, HelpRequestDraft
 
         total = before_seconds + down + after_seconds
-        drafts = make_drafts(RESIDENT, int(total * 20) + 1)
+        # More than two clients can send (about 15 a second each here).
+        drafts = make_drafts(RESIDENT, int(total * 60) + 1)
         sessions = sessions_for([RESIDENT, CASEWORKER])
         resident, caseworker = sessions[RESIDENT], sessions[CASEWORKER]
         csrf = csrf_for(p.port, f"/help/{drafts[-1]}/review/", resident)
@@ -108,13 +109,18 @@ def main() -> int:
         pids = {name: process.pid for name, process in p.processes.items()}
 
         answers: list[Answer] = []
+        ran_out: list[str] = []
         stop = threading.Event()
 
         def client(name: str, next_request) -> None:  # type: ignore[no-untyped-def]
             from bench.casework_bench import request
 
             while not stop.is_set():
-                method, path, cookies, form, draft = next_request()
+                planned = next_request()
+                if planned is None:  # no drafts left: this client is done
+                    ran_out.append(name)
+                    return
+                method, path, cookies, form, draft = planned
                 started = time.monotonic()
                 try:
                     got = request(p.port, method, path, cookies=cookies, form=form)
@@ -149,7 +155,9 @@ def main() -> int:
 
         def submission():  # type: ignore[no-untyped-def]
             with take:
-                draft = again.pop() if again else next(unused)
+                draft = again.pop() if again else next(unused, None)
+            if draft is None:
+                return None
             return (
                 "POST",
                 f"/help/{draft}/send/",
@@ -316,6 +324,8 @@ def main() -> int:
                 ),
             )
 
+        report.count("clients that ran out of drafts", len(ran_out))
+        report.check(not ran_out, "the load lasted the whole run")
         report.check(
             all(a.ok for a in by_phase["before"]), "no errors before the outage"
         )

@@ -1,7 +1,8 @@
 """The last run and result of every periodic job, for the operations page.
 
-Celery tasks in CELERY_BEAT_SCHEDULE are recorded through Celery's task signals (so
-jobs of other apps show up without changes there); the management commands of the
+Celery tasks in CELERY_BEAT_SCHEDULE are recorded through Celery's task signals,
+connected in notifications/tasks.py, a module only the worker loads (so jobs of
+other apps show up without changes there); the management commands of the
 jobs record themselves with `recorded()`.
 """
 
@@ -13,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F
@@ -71,23 +71,4 @@ def recorded(name: str) -> Iterator[dict[str, str]]:
         name,
         succeeded=True,
         result=f"{outcome['result']} ({time.monotonic() - started:.1f} s)".strip(),
-    )
-
-
-@task_prerun.connect
-def _task_started(sender: Any = None, **kwargs: Any) -> None:
-    if sender is not None and sender.name in periodic_task_names():
-        record_start(sender.name)
-
-
-@task_postrun.connect
-def _task_finished(
-    sender: Any = None, retval: Any = None, state: str | None = None, **kwargs: Any
-) -> None:
-    if sender is None or sender.name not in periodic_task_names():
-        return
-    record_end(
-        sender.name,
-        succeeded=state == "SUCCESS",
-        result=str(retval if retval is not None else state or ""),
     )

@@ -34,11 +34,10 @@ from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from accounts.tasks import TRANSIENT_MAIL_ERRORS
 from notifications.leases import DATABASE_GONE, UnfinishedClaims
 from notifications.models import Delivery, DeliveryState, EmailState, OutboxEmail
 from notifications.registry import REGISTRY, TransactionalKind
-from socialdomain.lib.email import render_email
+from socialdomain.lib.email import TRANSIENT_MAIL_ERRORS, render_email
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from notifications import tasks
 from notifications.models import EmailState, Notification, OutboxEmail, Preference
 from notifications.registry import kinds_for_role
 
@@ -37,6 +36,8 @@ def preferences_save(*, user: User, switched_off: set[str]) -> None:
 def outbox_retry(*, email: OutboxEmail) -> bool:
     """Queue a failed e-mail once more and have the worker send it after commit.
     False (and nothing changes) when it is not failed, e.g. a second click."""
+    from notifications import tasks  # the Celery client only where a task is queued
+
     with transaction.atomic():
         changed = OutboxEmail.objects.filter(
             pk=email.pk, state=EmailState.FAILED

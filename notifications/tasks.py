@@ -3,15 +3,16 @@ management command). They are safe to run twice, at once, or after downtime: the
 delivery records and their claims decide what is sent, not the task."""
 
 import threading
+from typing import Any
 
-from celery import shared_task
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import task_postrun, task_prerun, worker_ready, worker_shutdown
 from django.db import transaction
 
-from notifications import outbox, scanner
+from notifications import jobs, outbox, scanner
+from socialdomain.celery import app
 
 
-@shared_task
+@app.task
 def scan_reminders() -> str:
     """Plan the reminders of every kind and move the due ones into the outbox."""
     result = scanner.scan()
@@ -20,7 +21,7 @@ def scan_reminders() -> str:
     return str(result)
 
 
-@shared_task
+@app.task
 def send_outbox() -> str:
     """Send the e-mails that are due in the outbox; transient errors wait and retry."""
     return str(outbox.send_outbox())
@@ -61,3 +62,23 @@ def _listen_for_the_outbox(sender=None, **kwargs) -> None:  # type: ignore[no-un
 @worker_shutdown.connect
 def _stop_listening(sender=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
     _listener_stop.set()
+
+
+# The runs of the periodic jobs, for the operations page (notifications/jobs.py).
+@task_prerun.connect
+def _task_started(sender: Any = None, **kwargs: Any) -> None:
+    if sender is not None and sender.name in jobs.periodic_task_names():
+        jobs.record_start(sender.name)
+
+
+@task_postrun.connect
+def _task_finished(
+    sender: Any = None, retval: Any = None, state: str | None = None, **kwargs: Any
+) -> None:
+    if sender is None or sender.name not in jobs.periodic_task_names():
+        return
+    jobs.record_end(
+        sender.name,
+        succeeded=state == "SUCCESS",
+        result=str(retval if retval is not None else state or ""),
+    )

@@ -1,9 +1,8 @@
-from celery import shared_task
-
 from privacy import services
+from socialdomain.celery import app
 
 
-@shared_task
+@app.task
 def purge_personal_data() -> str:
     """The daily retention run (also `manage.py purge_personal_data`)."""
     return str(services.purge_personal_data())

@@ -1,3 +1,2 @@
-from socialdomain.celery import app as celery_app
-
-__all__ = ("celery_app",)
+# The Celery app lives in socialdomain/celery.py and is not imported here: a web
+# worker would carry the whole Celery stack for nothing (see that module).

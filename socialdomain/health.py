@@ -5,8 +5,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import connection
 
-from socialdomain.celery import app as celery_app
-
 Check = Callable[[], None]
 
 
@@ -31,6 +29,10 @@ def check_redis() -> None:
 
 
 def check_celery() -> None:
+    # Imported here, like redis above: the Celery client is ~20 MB and only this
+    # check and the code that queues a task need it in a web worker.
+    from socialdomain.celery import app as celery_app
+
     # `limit=1` returns as soon as one worker answers instead of waiting the timeout.
     # Fail fast when the broker is unreachable instead of retrying for minutes.
     with celery_app.connection_for_write() as broker:

@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -299,10 +298,19 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 # changes nothing. Daily jobs stay out of 02:00-03:00 local time, which daylight saving
 # skips or repeats.
 REMINDER_SCAN_SECONDS = env_int("REMINDER_SCAN_SECONDS", default=60)
+
+
+def cron(**fields: int | str) -> dict[str, dict[str, int | str]]:
+    """A crontab schedule kept as data; socialdomain/celery.py makes Celery's crontab
+    of it. Importing celery.schedules here would load the whole Celery stack (about
+    20 MB) into every web worker, which never runs beat."""
+    return {"crontab": fields}
+
+
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
-        "schedule": crontab(minute=17),
+        "schedule": cron(minute=17),
     },
     # manage.py scan_reminders
     "scan-reminders": {
@@ -317,7 +325,7 @@ CELERY_BEAT_SCHEDULE = {
     # manage.py refresh_search_documents: renamed residents are found again.
     "refresh-search-documents": {
         "task": "citizens.tasks.refresh_search_documents",
-        "schedule": crontab(hour=4, minute=40),
+        "schedule": cron(hour=4, minute=40),
     },
 }
 # A claimed batch of reminders or e-mails whose worker died is picked up again after
@@ -355,15 +363,15 @@ CELERY_BEAT_SCHEDULE.update(
     {
         "refresh-dashboards": {
             "task": "dashboards.tasks.refresh_summaries",
-            "schedule": crontab(),
+            "schedule": cron(),
         },
         "clear-expired-reports": {
             "task": "dashboards.tasks.clear_expired_reports",
-            "schedule": crontab(minute=41),
+            "schedule": cron(minute=41),
         },
         "create-monthly-reports": {
             "task": "dashboards.tasks.create_monthly_reports",
-            "schedule": crontab(hour=7, minute=5),
+            "schedule": cron(hour=7, minute=5),
         },
     }
 )
@@ -386,5 +394,5 @@ CONSENT_VALID_DAYS = env_int("CONSENT_VALID_DAYS", default=365)
 # manage.py purge_personal_data [--dry-run]
 CELERY_BEAT_SCHEDULE["purge-personal-data"] = {
     "task": "privacy.tasks.purge_personal_data",
-    "schedule": crontab(hour=5, minute=10),
+    "schedule": cron(hour=5, minute=10),
 }

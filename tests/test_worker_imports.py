@@ -20,7 +20,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Loaded only inside the code paths that use them.
-HEAVY = ("fpdf", "fontTools", "PIL", "xlsxwriter", "redis", "segno")
+HEAVY = (
+    "fpdf",
+    "fontTools",
+    "PIL",
+    "xlsxwriter",
+    "redis",
+    "segno",
+    # The Celery client with kombu, billiard, click, PyYAML and dateutil: ~20 MB.
+    "celery",
+    "kombu",
+    "billiard",
+)
 
 PROBE = """
 import json, sys

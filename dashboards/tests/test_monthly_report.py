@@ -7,13 +7,13 @@ import datetime as dt
 import time
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from freezegun import freeze_time
 
 from accounts.models import User
 from dashboards.models import Report, ReportStatus
 from dashboards.monthly import monthly_report_email, monthly_reports_create
+from socialdomain.celery import app
 from tests.fixtures.personas import Place
 from tests.fixtures.worker import Worker
 
@@ -56,7 +56,7 @@ def test_the_daily_job_runs_as_a_command_and_is_scheduled(alderman: User) -> Non
         call_command("create_monthly_reports")
 
     assert Report.objects.filter(owner=alderman).count() == 1
-    entry = settings.CELERY_BEAT_SCHEDULE["create-monthly-reports"]
+    entry = app.conf.beat_schedule["create-monthly-reports"]
     assert entry["task"] == "dashboards.tasks.create_monthly_reports"
     assert not 2 <= entry["schedule"].hour.pop() < 3
 

@@ -7,7 +7,6 @@ import time
 
 import pytest
 from celery.schedules import crontab
-from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Sum
 
@@ -15,6 +14,7 @@ from citizens.tests.factories import HelpRequestFactory
 from dashboards.models import DirtyRequest, MonthlySummary
 from dashboards.refresh import refresh
 from dashboards.tasks import refresh_summaries
+from socialdomain.celery import app
 from tests.fixtures.personas import Place
 from tests.fixtures.worker import Worker
 
@@ -27,7 +27,7 @@ def _requests_counted(place: Place) -> int:
 
 
 def test_the_refresh_runs_every_minute() -> None:
-    entry = settings.CELERY_BEAT_SCHEDULE["refresh-dashboards"]
+    entry = app.conf.beat_schedule["refresh-dashboards"]
 
     assert entry["task"] == refresh_summaries.name
     assert entry["schedule"] == crontab()

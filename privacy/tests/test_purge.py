@@ -308,7 +308,9 @@ def test_the_command_runs_the_purge_and_records_the_job(
 
 
 def test_the_purge_is_in_the_beat_schedule() -> None:
-    entry = settings.CELERY_BEAT_SCHEDULE["purge-personal-data"]
+    from socialdomain.celery import app
+
+    entry = app.conf.beat_schedule["purge-personal-data"]
     assert entry["task"] == "privacy.tasks.purge_personal_data"
     # Daily, outside the 02:00-03:00 daylight-saving gap.
     assert entry["schedule"].hour == {5}

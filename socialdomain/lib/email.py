@@ -4,12 +4,22 @@ Every e-mail has a subject, a plain-text and an HTML part, rendered from
 `templates/emails/<name>_subject.txt`, `<name>.txt` and `<name>.html`.
 """
 
+import smtplib
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+# A mail server that is down, busy or hung up: worth trying again later.
+TRANSIENT_MAIL_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPSenderRefused,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 def render_email(
