@@ -646,6 +646,19 @@ def emails_per_object(kind: str, object_ids: list[str]) -> dict[str, int]:
     return {object_id: found.get(object_id, 0) for object_id in object_ids}
 
 
+def count_receipts(report: Report, per_request: dict[str, int]) -> None:
+    """The three receipt counts every submission script reports, from
+    `emails_per_object`."""
+    report.count("receipt e-mails sent", sum(per_request.values()))
+    report.count(
+        "requests without a receipt", sum(1 for n in per_request.values() if n == 0)
+    )
+    report.count(
+        "requests with more than one receipt",
+        sum(1 for n in per_request.values() if n > 1),
+    )
+
+
 def post_form(
     port: int, path: str, cookies: dict[str, str], csrf: dict[str, str]
 ) -> tuple[int | None, str, str]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from faults.harness import (
     Report,
+    count_receipts,
     csrf_for,
     emails_per_object,
     histogram,
@@ -301,14 +302,7 @@ def main() -> int:
         report.count("help requests stored", new_requests)
         report.count("accepted but not stored", len(accepted_lost))
         report.count("refused and gone (neither stored nor a draft)", len(refused_gone))
-        report.count("receipt e-mails sent", sum(per_request.values()))
-        report.count(
-            "requests without a receipt", sum(1 for n in per_request.values() if n == 0)
-        )
-        report.count(
-            "requests with more than one receipt",
-            sum(1 for n in per_request.values() if n > 1),
-        )
+        count_receipts(report, per_request)
         missing = [i for i, n in per_request.items() if n == 0]
         if missing:
             from notifications.models import OutboxEmail

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from faults.harness import (
     Report,
+    count_receipts,
     csrf_for,
     emails_per_object,
     histogram,
@@ -143,14 +144,7 @@ def main() -> int:
             round(waited, 1) if waited is not None else "timed out",
         )
         report.count("send_outbox interval (s)", interval)
-        report.count("receipt e-mails sent", sum(per_request.values()))
-        report.count(
-            "requests without a receipt", sum(1 for n in per_request.values() if n == 0)
-        )
-        report.count(
-            "requests with more than one receipt",
-            sum(1 for n in per_request.values() if n > 1),
-        )
+        count_receipts(report, per_request)
         report.check(
             accepted == len(during), "every submission accepted during the outage"
         )

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from faults.harness import (
     Report,
+    count_receipts,
     csrf_for,
     emails_per_object,
     histogram,
@@ -145,14 +146,7 @@ def main() -> int:
         report.count("lost after a 302", len(accepted_but_lost))
         report.count("duplicated (requests beyond one per draft)", duplicated)
         report.count("answers naming another request than stored", len(answer_mismatch))
-        report.count("receipt e-mails sent", sum(per_request.values()))
-        report.count(
-            "requests without a receipt", sum(1 for n in per_request.values() if n == 0)
-        )
-        report.count(
-            "requests with more than one receipt",
-            sum(1 for n in per_request.values() if n > 1),
-        )
+        count_receipts(report, per_request)
         report.count("wall time of the burst (s)", round(took, 2))
         report.count(
             "answer time p50 / max (s)",
