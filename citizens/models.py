@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 import uuid
 from datetime import date, datetime, timedelta
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -209,11 +211,30 @@ class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
     def visible_to(self, user: User) -> HelpRequestQuerySet:
         """Staff scope: caseworkers and team leads see the requests of their team's
         district and those assigned to their team. Other roles see none here."""
+        conditions = self._scope_conditions(user)
+        if not conditions:
+            return self.none()
+        return self.filter(municipality_id=user.municipality_id).filter(
+            reduce(operator.or_, conditions)
+        )
+
+    def visible_parts(self, user: User) -> list[HelpRequestQuerySet]:
+        """`visible_to` as two disjoint querysets (the team's own requests; those
+        not yet given to a team in its district), for pages that count or cut a
+        page from each half on its own index and combine them (casework.queue):
+        under one OR, PostgreSQL can only read both halves' rows from the table."""
+        return [
+            self.filter(municipality_id=user.municipality_id).filter(condition)
+            for condition in self._scope_conditions(user)
+        ]
+
+    @staticmethod
+    def _scope_conditions(user: User) -> list[models.Q]:
         from accounts.models import TEAM_ROLES
-        from municipalities.models import Team
+        from municipalities.models import Neighbourhood, Team
 
         if not user.is_authenticated or user.role not in TEAM_ROLES:
-            return self.none()
+            return []
         # A subquery, not a join over the district's teams: a district with two teams
         # must not list a request twice.
         #
@@ -224,21 +245,19 @@ class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
         # (subquery)` could only be a per-row filter after reading every open request
         # of the municipality (EXPLAIN ANALYZE: 41 ms -> 5 ms with 12,000 open
         # requests in the municipality, docs/performance.md).
-        from municipalities.models import Neighbourhood
-
         team_district = Team.objects.filter(pk=user.team_id).values("district_id")
         district_neighbourhoods = ArraySubquery(
             Neighbourhood.objects.filter(district_id__in=team_district)
             .order_by()
             .values("pk")
         )
-        return self.filter(municipality_id=user.municipality_id).filter(
-            models.Q(team_id=user.team_id)
-            | models.Q(
+        return [
+            models.Q(team_id=user.team_id),
+            models.Q(
                 models.Q(team__isnull=True),
                 EqualsAny(F("neighbourhood_id"), district_neighbourhoods),
-            )
-        )
+            ),
+        ]
 
     def for_resident(self, user: User) -> HelpRequestQuerySet:
         """The requests a resident may see: their own, and those filed for them."""
@@ -363,6 +382,11 @@ class HelpRequest(models.Model):
     # Full-text search (Dutch configuration) over reference, names and text; kept
     # current by the services that change those fields.
     search_document = SearchVectorField(null=True, editable=False)
+    # The earliest due date of the request's running deadlines (not met, not
+    # suspended); NULL when none runs. Kept by a trigger on casework_deadline
+    # (migration 0010), whatever writes the deadlines, so that the queue counts and
+    # sorts on it from its indexes instead of a subquery per request.
+    next_due = models.DateField(null=True, editable=False)
 
     objects = HelpRequestQuerySet.as_manager()
 
@@ -376,12 +400,21 @@ class HelpRequest(models.Model):
             models.Index(fields=["municipality", "status"]),
             models.Index(fields=["contact_person", "status"]),
             models.Index(fields=["team", "status", "-submitted_at"]),
-            # The other half of a team's scope (visible_to): open requests not yet
-            # given to a team, by neighbourhood. Open ones only: the closed history
-            # (most of the table) never enters it.
+            # The two halves of a team's scope (visible_parts), open requests only:
+            # those given to the team, and those not yet given to a team, by
+            # neighbourhood. The closed history (most of the table) never enters
+            # them. In the queue's order and covering what its counts read, so the
+            # counts and the first page are index-only scans.
             models.Index(
-                fields=["municipality", "neighbourhood"],
+                fields=["team", "-submitted_at", "-id"],
+                name="help_request_open_team",
+                include=["municipality", "contact_person", "next_due"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+            ),
+            models.Index(
+                fields=["municipality", "neighbourhood", "-submitted_at", "-id"],
                 name="help_request_open_unteamed",
+                include=["contact_person", "next_due"],
                 condition=models.Q(team__isnull=True, status__in=sorted(OPEN_STATUSES)),
             ),
             GinIndex(fields=["search_document"], name="help_request_search"),
@@ -406,6 +439,13 @@ class HelpRequest(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # next_due belongs to the deadline trigger: a full save of an instance read
+        # before a deadline changed must not write its old value back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = SAVED_FIELDS
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -457,6 +497,15 @@ class HelpRequest(models.Model):
             timezone.now() if to in (Status.CLOSED, Status.WITHDRAWN) else None
         )
         self.save(update_fields=["status", "closed_at"])
+
+
+# Every column a full save of a HelpRequest writes: all but the primary key and
+# next_due (kept by the database).
+SAVED_FIELDS = [
+    field.name
+    for field in HelpRequest._meta.concrete_fields
+    if not field.primary_key and field.name != "next_due"
+]
 
 
 class StatusChange(models.Model):
