@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import QueryDict
 from django.template.loader import render_to_string
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import TEAM_ROLES, User
 from casework.models import Domain, SavedFilter, Urgency
 from casework.queue import (
+    COMPILED,
     DeadlineFilter,
     InvalidCursor,
     QueueQuery,
@@ -25,6 +26,7 @@ from casework.queue import (
     View,
     decode_cursor,
     query_string,
+    user_key,
 )
 from casework.stages import OPEN_STAGES, Stage
 from citizens.models import Status
@@ -72,6 +74,27 @@ def _filter_lists(user: User) -> FilterLists:
     (pk, public id, label), and the user's saved filters, in one query: the queue
     has a fixed query budget (6, with the session, the user, the rows, the view
     counts and the notification badge), and all four lists are small."""
+    found: dict[str, list[Choice]] = {"member": [], "pilot": [], "saved": []}
+    places: list[NeighbourhoodRow] = []
+    rows = COMPILED.rows(("lists", *user_key(user)), lambda: _lists_query(user))
+    for pk, value, label, kind, *district in sorted(
+        rows, key=lambda row: row[2].lower()
+    ):
+        if kind == "neighbourhood":
+            places.append(NeighbourhoodRow(pk, value, label, *district))
+        else:
+            found[kind].append((pk, value, label))
+    # By district, then by name, as the grouped select shows them.
+    places.sort(key=lambda n: (n.district_name, n.name))
+    return FilterLists(
+        neighbourhoods=places,
+        members=found["member"],
+        pilots=found["pilot"],
+        saved=[SavedRow(pk, query, name) for pk, query, name in found["saved"]],
+    )
+
+
+def _lists_query(user: User) -> QuerySet[Any]:
     # Every arm has the same seven columns: pk, value, label, kind, and for a
     # neighbourhood its district (id, CBS code, name).
     none_id = Value(0)
@@ -120,24 +143,7 @@ def _filter_lists(user: User) -> FilterLists:
     saved = SavedFilter.objects.filter(user=user).values_list(
         "pk", "query", "name", Value("saved"), none_id, none_text, none_text
     )
-    found: dict[str, list[Choice]] = {"member": [], "pilot": [], "saved": []}
-    places: list[NeighbourhoodRow] = []
-    rows = neighbourhoods.union(members, pilots, saved, all=True)
-    for pk, value, label, kind, *district in sorted(
-        rows, key=lambda row: row[2].lower()
-    ):
-        if kind == "neighbourhood":
-            places.append(NeighbourhoodRow(pk, value, label, *district))
-        else:
-            found[kind].append((pk, value, label))
-    # By district, then by name, as the grouped select shows them.
-    places.sort(key=lambda n: (n.district_name, n.name))
-    return FilterLists(
-        neighbourhoods=places,
-        members=found["member"],
-        pilots=found["pilot"],
-        saved=[SavedRow(pk, query, name) for pk, query, name in found["saved"]],
-    )
+    return neighbourhoods.union(members, pilots, saved, all=True)
 
 
 class QueueFilterForm(forms.Form):
