@@ -186,14 +186,32 @@ def csrf_pair(port: int, path: str, cookies: dict[str, str]) -> tuple[str, str]:
 
 
 def make_drafts(email: str, n: int) -> list[str]:
-    """n complete drafts of the resident (every step answered), one per submission."""
+    """n complete drafts of the resident (every step answered), one per submission.
+
+    They give a postcode of the caseworker's municipality outside the measured
+    caseworker's district: the requests the run sends must not land in the queue
+    it measures (each full run sends about 2,000, which grew that team's open
+    requests by half between runs)."""
     from accounts.models import User
     from citizens.models import HelpRequestDraft
     from citizens.tests.factories import complete_answers
+    from municipalities.models import PostcodeArea
 
     owner = User.objects.get(email=email)
+    caseworker = User.objects.select_related("team").get(email=CASEWORKER_EMAIL)
+    area = (
+        PostcodeArea.objects.filter(
+            neighbourhood__district__municipality_id=caseworker.municipality_id
+        )
+        .exclude(neighbourhood__district_id=caseworker.team.district_id)
+        .order_by("prefix")
+        .first()
+    )
+    if area is None:
+        sys.exit("No postcode outside the caseworker's district to send requests from.")
+    answers = complete_answers({"contact": {"postcode": f"{area.prefix} AB"}})
     drafts = HelpRequestDraft.objects.bulk_create(
-        [HelpRequestDraft(owner=owner, answers=complete_answers()) for _ in range(n)],
+        [HelpRequestDraft(owner=owner, answers=answers) for _ in range(n)],
         batch_size=1000,
     )
     return [str(draft.public_id) for draft in drafts]
