@@ -425,6 +425,15 @@ def targets_table(
         f"| {submit.name} vs one-insert view (req/s) | {ratio:.3f}× | ≥ 0.5× | "
         f"{verdict(ratio >= 0.5)} |"
     )
+    # No targets: what any logged-in request costs here before a page does anything
+    # of its own, to read the two targets above against.
+    for key, reference in (("layout", one_query), ("post_floor", one_insert)):
+        floor = by_name[key]
+        ratio = rate(floor) / rate(reference) if rate(reference) else 0.0
+        rows.append(
+            f"| {floor.name}, {floor.queries} queries, vs {reference.name} (req/s) "
+            f"| {ratio:.3f}× | no target (floor) | — |"
+        )
     summary, computed, equal = live["whole municipality, 12 months"]
     page_p50 = statistics.median(dashboard.latencies) if dashboard.latencies else 0
     page_ratio = computed / page_p50 if page_p50 else 0.0
@@ -622,6 +631,19 @@ def main() -> int:
                     cookies=csrf,
                     method="POST",
                     form={"csrfmiddlewaretoken": csrf_token, "note": "bench"},
+                ),
+                "layout": Page(
+                    "Floor: the layout, logged in (caseworker, empty page)",
+                    "/bench-reference/layout/",
+                    sessions["caseworker"],
+                ),
+                "post_floor": Page(
+                    "Floor: a logged-in POST + CSRF that only redirects (resident)",
+                    "/bench-reference/logged-in-post/",
+                    {**resident, **csrf},
+                    method="POST",
+                    form={"csrfmiddlewaretoken": csrf_token},
+                    expect=302,
                 ),
                 "queue": Page(
                     "Caseworker queue, first page",

@@ -13,5 +13,11 @@ urlpatterns = [
     path(
         f"{REFERENCE_PREFIX}one-insert/", reference.one_insert, name="bench_one_insert"
     ),
+    path(f"{REFERENCE_PREFIX}layout/", reference.layout, name="bench_layout"),
+    path(
+        f"{REFERENCE_PREFIX}logged-in-post/",
+        reference.logged_in_post,
+        name="bench_logged_in_post",
+    ),
     *production,
 ]
