@@ -515,13 +515,17 @@ DEBUG off, persistent connections) under `bench.settings`, which is the producti
 settings module with `bench/urls.py` as URLconf: the production URLs plus
 `/bench-reference/hello/`, `/bench-reference/one-query/` (one ORM lookup) and
 `/bench-reference/one-insert/` (a POST with a CSRF token, one raw INSERT into a table
-of the benchmark's own). The production URLconf does not route to them
-(tests/test_bench_reference_urls.py). Data: `generate_cases --count 100000 --seed 42`
-and `generate_dashboard_data --count 1000000 --seed 43` into one database
+of the benchmark's own), and two floors without targets: `/bench-reference/layout/`
+(the portal's layout with an empty page for the logged-in caseworker: session, user,
+notification badge) and `/bench-reference/logged-in-post/` (the resident's POST with
+a CSRF token that writes nothing and redirects). The production URLconf does not
+route to them (tests/test_bench_reference_urls.py). Data: `generate_cases --count
+100000 --seed 42` and `generate_dashboard_data --count 1000000 --seed 43` into one database
 (bench_portal), loaded once and reused while it holds at least 1,100,000 requests.
 Staff sessions are made through the ORM (SessionStore; OTP-verified when django_otp is
-installed). Each submission posts a new complete draft of the demo resident. Memory:
-PSS (/proc/<pid>/smaps_rollup) of each portal worker after the run, against a gunicorn
+installed). Each submission posts a new complete draft of the demo resident, with a
+postcode outside the measured caseworker's district. Memory: PSS
+(/proc/<pid>/smaps_rollup) of each portal worker after the run, against a gunicorn
 serving bench/bare.py (no apps, no middleware). This section is rewritten by
 `.venv/bin/python bench/run.py --write docs/performance.md`; the sections before it
 are kept.

@@ -16,6 +16,7 @@ would) and whose key holds everything the queryset depends on.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -26,11 +27,14 @@ from django.db.models import QuerySet
 
 # Nothing: the queryset can have no rows (EmptyResultSet when compiling).
 _EMPTY = None
+_MISSING = object()
 
 
 class CompiledQueries:
     def __init__(self, size: int = 256) -> None:
         self.size = size
+        # Threaded servers (runserver) share one instance between requests.
+        self._lock = threading.Lock()
         self._compiled: OrderedDict[Hashable, tuple[str, tuple[Any, ...]] | None] = (
             OrderedDict()
         )
@@ -38,14 +42,16 @@ class CompiledQueries:
     def rows(self, key: Hashable, build: Callable[[], QuerySet[Any]]) -> list[Any]:
         """The rows of `build()`, whose SQL is compiled only the first time `key`
         is seen (least recently used keys are forgotten beyond `size`)."""
-        try:
-            compiled = self._compiled[key]
-            self._compiled.move_to_end(key)
-        except KeyError:
+        with self._lock:
+            compiled = self._compiled.get(key, _MISSING)
+            if compiled is not _MISSING:
+                self._compiled.move_to_end(key)
+        if compiled is _MISSING:
             compiled = self._compile(build())
-            self._compiled[key] = compiled
-            if len(self._compiled) > self.size:
-                self._compiled.popitem(last=False)
+            with self._lock:
+                self._compiled[key] = compiled
+                if len(self._compiled) > self.size:
+                    self._compiled.popitem(last=False)
         if compiled is _EMPTY:
             return []
         sql, params = compiled
@@ -61,4 +67,5 @@ class CompiledQueries:
             return _EMPTY
 
     def clear(self) -> None:
-        self._compiled.clear()
+        with self._lock:
+            self._compiled.clear()
