@@ -59,6 +59,10 @@ class Command(BaseCommand):
                 + ", ".join(f"{n:,} {name}" for name, n in counts.items())
                 + f" in {loaded - started:.1f} s."
             )
+            # VACUUM as well as fresh statistics: a million new rows leave the
+            # visibility map empty until autovacuum comes by, and until then no
+            # index-only scan is possible (the queue's counts read the table
+            # instead: 1 -> 8 ms).
             with connection.cursor() as cursor:
                 for table in (
                     "citizens_helprequest",
@@ -68,7 +72,7 @@ class Command(BaseCommand):
                     "casework_householdmembership",
                     "casework_plangoal",
                 ):
-                    cursor.execute(f"ANALYZE {table}")
+                    cursor.execute(f"VACUUM ANALYZE {table}")
         if not options["no_refresh"]:
             before = time.monotonic()
             result = refresh(full=True)
