@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from citizens.models import HelpRequest, HelpRequestDraft, Status
+from citizens.models import Message as CaseMessage
 from notifications.registry import (
     Message,
     Planned,
@@ -239,3 +240,37 @@ class FollowInvitation(TransactionalKind):
         from citizens.tasks import follow_invitation_email
 
         return follow_invitation_email(int(delivery.object_id))
+
+
+class _MessageNotice(TransactionalKind):
+    """A notice about a new message to one person; `builder` (in citizens.tasks)
+    makes it from the message and the recipient when it is sent."""
+
+    model = CaseMessage
+    builder = ""
+
+    def email(self, delivery: Any):  # type: ignore[no-untyped-def]
+        from citizens import tasks
+
+        build = getattr(tasks, self.builder)
+        return build(int(delivery.object_id), delivery.recipient_id)
+
+
+@register
+class MessageForResident(_MessageNotice):
+    """The notice that a caseworker's message waits in the portal, to the resident
+    and to the person who filed the request (written by `message_post`)."""
+
+    key = "citizens.message_for_resident"
+    label = gettext_lazy("New message about a help request")
+    builder = "message_for_resident_email"
+
+
+@register
+class MessageForContactPerson(_MessageNotice):
+    """The notice to the contact person that the resident wrote (written by
+    `message_post`)."""
+
+    key = "citizens.message_for_contact_person"
+    label = gettext_lazy("Message from a resident")
+    builder = "message_for_contact_person_email"

@@ -31,7 +31,12 @@ from citizens.models import (
     ReferenceCounter,
     Status,
 )
-from citizens.reminders import FollowInvitation, HelpRequestReceived
+from citizens.reminders import (
+    FollowInvitation,
+    HelpRequestReceived,
+    MessageForContactPerson,
+    MessageForResident,
+)
 from citizens.steps import STEPS, Step
 from networks.models import Organisation
 from notifications import outbox
@@ -373,31 +378,54 @@ def message_post(
     for_resident: bool = True,
     document: UploadedFile | None = None,
 ) -> Message:
-    """Add a message, with a document if given; the resident hears of a message
-    for them by e-mail after commit. A withdrawn request takes no messages."""
+    """Add a message, with a document if given. The resident (and whoever filed the
+    request) hears of a message for them by e-mail, the contact person of one from
+    the resident: outbox rows in the message's transaction, so the notice exists
+    exactly when the message does and goes out even when the broker is down. A
+    withdrawn request takes no messages."""
     if help_request.status == Status.WITHDRAWN:
         raise MessageRefused(_("This request has been withdrawn."))
-    message = Message.objects.create(
-        help_request=help_request, author=author, body=body, for_resident=for_resident
-    )
+    stored = None
     if document is not None:
         content_type = uploads.check_upload(document)
-        storage_name, size = uploads.store(document)
-        Attachment.objects.create(
+        stored = (content_type, *uploads.store(document))
+    with transaction.atomic():
+        message = Message.objects.create(
             help_request=help_request,
-            message=message,
-            uploaded_by=author,
-            original_name=uploads.safe_name(document.name or ""),
-            content_type=content_type,
-            size=size,
-            storage_name=storage_name,
+            author=author,
+            body=body,
+            for_resident=for_resident,
         )
-    from citizens import tasks  # the Celery client only where a task is queued
-
-    if author.role != Role.RESIDENT and for_resident:
-        tasks.notify_resident_of_message.delay_on_commit(message.pk)
-    elif author.role == Role.RESIDENT and help_request.contact_person_id:
-        tasks.notify_contact_person_of_message.delay_on_commit(message.pk)
+        if stored is not None:
+            content_type, storage_name, size = stored
+            Attachment.objects.create(
+                help_request=help_request,
+                message=message,
+                uploaded_by=author,
+                original_name=uploads.safe_name(document.name or ""),
+                content_type=content_type,
+                size=size,
+                storage_name=storage_name,
+            )
+        if author.role != Role.RESIDENT and for_resident:
+            kind, recipients = (
+                MessageForResident(),
+                [
+                    help_request.resident,
+                    help_request.filed_by,
+                ],
+            )
+        elif author.role == Role.RESIDENT:
+            kind, recipients = MessageForContactPerson(), [help_request.contact_person]
+        else:
+            recipients = []
+        for person in {p for p in recipients if p is not None}:
+            outbox.enqueue(
+                kind=kind,
+                object_id=message.pk,
+                recipient=person,
+                municipality_id=help_request.municipality_id,
+            )
     return message
 
 

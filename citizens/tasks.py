@@ -50,17 +50,23 @@ def help_request_confirmation_email(help_request_id: int):  # type: ignore[no-un
     sender = help_request.filed_by or help_request.resident
     if sender is None or not sender.is_active:
         return None
+    return _about_request("help_request_received", help_request, sender)
+
+
+def _about_request(
+    template: str, help_request, person, *, page: str = "citizens:request_detail"
+):  # type: ignore[no-untyped-def]
+    """An e-mail about a help request to one person, in their language, with the
+    link to the request's page (the resident's, or `page`)."""
     return render_email(
-        template="help_request_received",
+        template=template,
         context={
             "help_request": help_request,
-            "user": sender,
-            "detail_path": reverse(
-                "citizens:request_detail", args=[help_request.reference]
-            ),
+            "user": person,
+            "detail_path": reverse(page, args=[help_request.reference]),
         },
-        language=sender.language,
-        to=[sender.email],
+        language=person.language,
+        to=[person.email],
     )
 
 
@@ -112,9 +118,10 @@ def send_follow_invitation(help_request_id: int) -> None:
         message.send()
 
 
-@app.task(**RETRY)
-def notify_resident_of_message(message_id: int) -> None:
-    """Tell the resident a new message waits; the message itself stays in the portal."""
+def message_for_resident_email(message_id: int, person_id: int):  # type: ignore[no-untyped-def]
+    """The notice that a message waits in the portal (the text stays there), to the
+    resident or the person who filed the request; None when the message is not for
+    the resident (any more), or the person is inactive or no longer on the request."""
     from citizens.models import Message
 
     message = (
@@ -125,28 +132,18 @@ def notify_resident_of_message(message_id: int) -> None:
         .first()
     )
     if message is None:
-        return
+        return None
     help_request = message.help_request
-    for person in {help_request.resident, help_request.filed_by} - {None}:
-        if not person.is_active:
-            continue
-        send_email(
-            template="help_request_new_message",
-            context={
-                "help_request": help_request,
-                "user": person,
-                "detail_path": reverse(
-                    "citizens:request_detail", args=[help_request.reference]
-                ),
-            },
-            language=person.language,
-            to=[person.email],
-        )
+    people = {p.pk: p for p in (help_request.resident, help_request.filed_by) if p}
+    person = people.get(person_id)
+    if person is None or not person.is_active:
+        return None
+    return _about_request("help_request_new_message", help_request, person)
 
 
-@app.task(**RETRY)
-def notify_contact_person_of_message(message_id: int) -> None:
-    """Tell the contact person that the resident wrote; the text stays in the portal."""
+def message_for_contact_person_email(message_id: int, person_id: int):  # type: ignore[no-untyped-def]
+    """The notice to the contact person that the resident wrote; None when the
+    message is gone or `person_id` is no longer the request's active contact."""
     from citizens.models import Message
 
     message = (
@@ -155,22 +152,51 @@ def notify_contact_person_of_message(message_id: int) -> None:
         .first()
     )
     if message is None:
-        return
+        return None
     contact = message.help_request.contact_person
-    if contact is None or not contact.is_active:
-        return
-    send_email(
-        template="help_request_resident_message",
-        context={
-            "help_request": message.help_request,
-            "user": contact,
-            "detail_path": reverse(
-                "casework:request_detail", args=[message.help_request.reference]
-            ),
-        },
-        language=contact.language,
-        to=[contact.email],
+    if contact is None or contact.pk != person_id or not contact.is_active:
+        return None
+    return _about_request(
+        "help_request_resident_message",
+        message.help_request,
+        contact,
+        page="casework:request_detail",
     )
+
+
+# The two tasks below are no longer queued (message_post writes these notices into
+# the outbox); they stay for tasks queued before that change and send the same.
+@app.task(**RETRY)
+def notify_resident_of_message(message_id: int) -> None:
+    """Tell the resident a new message waits; the message itself stays in the portal."""
+    from citizens.models import Message
+
+    help_request = (
+        Message.objects.select_related("help_request")
+        .filter(pk=message_id)
+        .values_list("help_request__resident_id", "help_request__filed_by_id")
+        .first()
+    )
+    for person_id in set(help_request or ()) - {None}:
+        email = message_for_resident_email(message_id, person_id)
+        if email is not None:
+            email.send()
+
+
+@app.task(**RETRY)
+def notify_contact_person_of_message(message_id: int) -> None:
+    """Tell the contact person that the resident wrote; the text stays in the portal."""
+    from citizens.models import Message
+
+    contact_id = (
+        Message.objects.filter(pk=message_id)
+        .values_list("help_request__contact_person_id", flat=True)
+        .first()
+    )
+    if contact_id is not None:
+        email = message_for_contact_person_email(message_id, contact_id)
+        if email is not None:
+            email.send()
 
 
 @app.task

@@ -4,6 +4,7 @@ neighbourhoods, and a private media folder per test."""
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from pytest_django.fixtures import Settings
 
 from citizens.tests.factories import postcode_area
@@ -27,3 +28,11 @@ def private_media(settings: Settings, tmp_path: Path) -> Path:
     root = tmp_path / "private"
     settings.PRIVATE_MEDIA_ROOT = root
     return root
+
+
+@pytest.fixture
+def locmem(settings: Settings) -> list:
+    """E-mails sent through Django's in-memory backend, from this test only."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    return mail.outbox

@@ -10,10 +10,8 @@ import time
 from collections import Counter
 
 import pytest
-from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from citizens.models import HelpRequest
@@ -28,13 +26,6 @@ from tests.fixtures.personas import client_for
 
 RECEIVED = "citizens.help_request_received"
 INVITATION = "citizens.follow_invitation"
-
-
-@pytest.fixture
-def locmem(settings: Settings) -> list:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    mail.outbox = []
-    return mail.outbox
 
 
 @pytest.fixture
