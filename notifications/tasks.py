@@ -12,7 +12,15 @@ from notifications import jobs, outbox, scanner
 from socialdomain.celery import app
 
 
-@app.task
+# Both jobs keep their state in the database (deliveries and outbox rows, claimed with
+# a token and a lease), so their task messages carry nothing worth redelivering: they
+# are acknowledged when a worker takes them (acks_late off). A message the worker
+# still held unacknowledged when Redis went away made kombu 5.7 fail while restoring
+# it ("'NoneType' object has no attribute 'hostname'") and stop the worker for good:
+# the Redis fault script found it when a send_outbox was in flight at the kill. A
+# lost run changes nothing: beat sends the next one within seconds, and the outbox
+# listener nudges again.
+@app.task(acks_late=False)
 def scan_reminders() -> str:
     """Plan the reminders of every kind and move the due ones into the outbox."""
     result = scanner.scan()
@@ -21,7 +29,7 @@ def scan_reminders() -> str:
     return str(result)
 
 
-@app.task
+@app.task(acks_late=False)
 def send_outbox() -> str:
     """Send the e-mails that are due in the outbox; transient errors wait and retry."""
     return str(outbox.send_outbox())

@@ -265,7 +265,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Celery: Redis as broker; reminders and reports on their own queues. A task whose
-# worker dies mid-run goes back to the queue (acks_late + reject_on_worker_lost).
+# worker dies mid-run goes back to the queue (acks_late + reject_on_worker_lost);
+# the outbox jobs, whose state is in the database, are acknowledged when taken
+# (notifications/tasks.py says why).
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -16,6 +16,15 @@ def test_tasks_survive_a_worker_dying_mid_task() -> None:
     assert 0 < app.conf.task_soft_time_limit < app.conf.task_time_limit
 
 
+def test_the_outbox_jobs_are_acknowledged_when_taken() -> None:
+    """Their state is in the database; an unacknowledged message held when Redis
+    went away stopped the worker (kombu 5.7, found by faults/redis_outage.py)."""
+    from notifications.tasks import scan_reminders, send_outbox
+
+    assert send_outbox.acks_late is False
+    assert scan_reminders.acks_late is False
+
+
 def test_reminders_and_reports_have_their_own_queues() -> None:
     routes = app.conf.task_routes
     assert routes["reminders.*"] == {"queue": "reminders"}
