@@ -66,13 +66,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for(check: Callable[[], bool], timeout: float, what: str) -> float:
-    """Poll `check` until it is true; the seconds it took. Raises after `timeout`."""
+def wait_for(
+    check: Callable[[], bool], timeout: float, what: str, *, every: float = 0.05
+) -> float:
+    """Poll `check` every `every` seconds until it is true; the seconds it took.
+    Raises after `timeout`."""
     started = time.monotonic()
     while not check():
         if time.monotonic() - started > timeout:
             raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.05)
+        time.sleep(every)
     return time.monotonic() - started
 
 
