@@ -118,7 +118,8 @@ class HouseholdForm(forms.Form):
         if not raw:
             return []
         parts = [part for part in re.split(r"[,;\s]+", raw) if part]
-        if not all(part.isdigit() for part in parts):
+        # ASCII digits only: str.isdigit() also accepts "¹" or "²", which int() refuses.
+        if not all(part.isascii() and part.isdigit() for part in parts):
             raise forms.ValidationError(
                 _("Write the ages as numbers, for example: 4, 9, 15.")
             )

@@ -81,9 +81,9 @@ def test_concurrent_claims_have_exactly_one_winner():
 
 def test_killed_workers_lose_and_duplicate_no_reminder():
     counts = run_script("worker_kill")
-    assert counts["reminders due"] == counts["deliveries planned"] == 100
-    assert 0 < counts["second kill: e-mails sent at the kill"] < 100
-    assert counts["e-mails sent (recorded by the mail backend)"] == 100
+    assert counts["reminders due"] == counts["deliveries planned"] == 200
+    assert 0 < counts["second kill: e-mails sent at the kill"] < 200
+    assert counts["e-mails sent (recorded by the mail backend)"] == 200
     assert counts["lost (reminders without an e-mail)"] == 0
     assert counts["duplicated (reminders with more than one e-mail)"] == 0
 

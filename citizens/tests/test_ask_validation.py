@@ -118,6 +118,9 @@ BAD_INPUT = [
     (HouseholdForm, {"children_ages": "vier"}, "children_ages"),
     (HouseholdForm, {"children_ages": "30"}, "children_ages"),
     (HouseholdForm, {"children_ages": "-3"}, "children_ages"),
+    # Digits that str.isdigit() accepts and int() refuses (found by the form fuzzer).
+    (HouseholdForm, {"children_ages": "¹"}, "children_ages"),
+    (HouseholdForm, {"children_ages": "4, ²"}, "children_ages"),
     (
         HouseholdForm,
         {"children_ages": ", ".join(str(age) for age in range(1, 17))},
