@@ -165,7 +165,7 @@ def session_for(email: str) -> dict[str, str]:
     user = User.objects.get(email=email)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     # Second factor passed, as after a whole login (accounts.two_factor).
     mark_verified(type("Login", (), {"session": store})(), "bench")

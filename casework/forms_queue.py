@@ -9,6 +9,7 @@ from django import forms
 from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
+from django.forms import BoundField
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -66,6 +67,9 @@ class FilterLists:
     members: list[Choice]
     pilots: list[Choice]
     saved: list[SavedRow]
+    # The rows the three choice lists were made of (not the saved filters): with
+    # the language, everything the filter fields' choices depend on.
+    rows: tuple[tuple[Any, ...], ...]
 
 
 def _filter_lists(user: User) -> FilterLists:
@@ -91,6 +95,7 @@ def _filter_lists(user: User) -> FilterLists:
         members=found["member"],
         pilots=found["pilot"],
         saved=[SavedRow(pk, query, name) for pk, query, name in found["saved"]],
+        rows=tuple(row for row in rows if row[3] != "saved"),
     )
 
 
@@ -222,6 +227,7 @@ class QueueFilterForm(forms.Form):
         ]
         members, pilots = lists.members, lists.pilots
         self.saved_filters = lists.saved
+        self.lists_rows = lists.rows
         self.caseworker_ids = {public_id: pk for pk, public_id, _l in members}
         self.fields["caseworker"].choices = [
             ("", _("Anyone")),
@@ -254,32 +260,24 @@ class QueueFilterForm(forms.Form):
 
         Rendering the selects' widgets costs more than the rest of the page, and the
         result is the same for every request with the same inputs, so it is kept per
-        worker under a key holding all of them: the language, and per field its name,
-        value and choices (labels included). Two users share an entry only when their
-        lists are equal, so no one sees another's, and a changed list is a new key,
-        so there is nothing to invalidate. Forms with errors are rendered each time.
+        worker under a key holding all of them: the language, the rows the lists
+        were made of (the other choices are fixed), and each field's value. Two
+        users share an entry only when their lists are equal, so no one sees
+        another's, and a changed list is a new key, so there is nothing to
+        invalidate. Forms with errors are rendered each time.
         """
         fields = self.visible_fields()
         if self.errors:
             return render_to_string(FIELDS_TEMPLATE, {"fields": fields})
-        key = (
-            get_language(),
-            *(
-                (
-                    field.name,
-                    repr(field.value()),
-                    _hashable(getattr(field.field, "choices", ())),
-                )
-                for field in fields
+        return kept_fields(
+            (
+                "filters",
+                get_language(),
+                self.lists_rows,
+                *((field.name, repr(field.value())) for field in fields),
             ),
+            fields,
         )
-        found = _rendered_fields.get(key)
-        if found is None:
-            found = render_to_string(FIELDS_TEMPLATE, {"fields": fields})
-            if len(_rendered_fields) >= RENDERED_FIELDS_MAX:
-                _rendered_fields.clear()
-            _rendered_fields[key] = found
-        return found
 
     def queue_query(self) -> QueueQuery:
         data = self.cleaned_data
@@ -304,15 +302,16 @@ class QueueFilterForm(forms.Form):
 FIELDS_TEMPLATE = "casework/queue_filter_fields.html"
 
 
-def _hashable(choices: Any) -> tuple[Any, ...]:
-    """Choices (with option groups) as a tuple of strings, labels in the active
-    language."""
-    return tuple(
-        (str(value), _hashable(label))
-        if isinstance(label, list | tuple)
-        else (str(value), str(label))
-        for value, label in choices
-    )
+def kept_fields(key: tuple[Any, ...], fields: list[BoundField]) -> SafeString:
+    """`fields` rendered by FIELDS_TEMPLATE, once per worker for each `key`, which
+    must hold everything their markup depends on."""
+    found = _rendered_fields.get(key)
+    if found is None:
+        found = render_to_string(FIELDS_TEMPLATE, {"fields": fields})
+        if len(_rendered_fields) >= RENDERED_FIELDS_MAX:
+            _rendered_fields.clear()
+        _rendered_fields[key] = found
+    return found
 
 
 class SavedFilterForm(forms.Form):
@@ -322,6 +321,18 @@ class SavedFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+
+    def rendered_fields(self) -> SafeString:
+        """Its fields (the name, and the filters as a hidden value) as the queue's
+        filter fields are rendered: kept per worker by language and values, made
+        again when there are errors to show."""
+        fields = [*self.hidden_fields(), *self.visible_fields()]
+        if self.errors:
+            return render_to_string(FIELDS_TEMPLATE, {"fields": fields})
+        return kept_fields(
+            ("save", get_language(), *(repr(field.value()) for field in fields)),
+            fields,
+        )
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]

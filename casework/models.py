@@ -122,6 +122,15 @@ class Triage(models.Model):
         return f"{self.help_request_id}: {', '.join(self.domains)}"
 
 
+def running_state(due: date, today: date) -> DeadlineState:
+    """The state of a deadline whose clock runs (not met, not suspended)."""
+    if today > due:
+        return DeadlineState.OVERDUE
+    if working_days_between(today, due) <= DUE_SOON_WORKING_DAYS:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.ON_TRACK
+
+
 class Deadline(models.Model):
     """One statutory time limit of a help request, with suspension."""
 
@@ -158,11 +167,7 @@ class Deadline(models.Model):
             return DeadlineState.MET
         if self.suspended_since:
             return DeadlineState.SUSPENDED
-        if today > self.due:
-            return DeadlineState.OVERDUE
-        if working_days_between(today, self.due) <= DUE_SOON_WORKING_DAYS:
-            return DeadlineState.DUE_SOON
-        return DeadlineState.ON_TRACK
+        return running_state(self.due, today)
 
     def suspend(self, on: date) -> None:
         """Stop the clock while waiting for the resident."""

@@ -33,7 +33,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from casework.models import Deadline, DeadlineState, Triage, Urgency
+from casework.models import Deadline, DeadlineState, Triage, Urgency, running_state
 from casework.stages import stage_condition
 from citizens.models import OPEN_STATUSES, HelpRequest
 from pilots.models import Participant
@@ -346,8 +346,8 @@ ROW_COLUMNS = (
 def _row(values: tuple[Any, ...], today: date) -> QueueRow:
     pk, reference, status, submitted_at, neighbourhood, contact, rank, key = values
     due = None if key == FAR_FUTURE else key
-    # The same rule as the case page; an unsaved Deadline only carries the date.
-    state = Deadline(due=due).state(today) if due is not None else None
+    # The same rule as the case page (next_due is the earliest running deadline).
+    state = running_state(due, today) if due is not None else None
     return QueueRow(
         pk=pk,
         reference=reference,

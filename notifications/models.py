@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from socialdomain.lib.compiled import PreparedQuery
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -240,8 +242,20 @@ class JobRun(models.Model):
         return self.name
 
 
+# One indexed COUNT on every page with the badge, compiled once per worker: grouped
+# by the recipient, so no row when there is nothing unread.
+_UNREAD_COUNT = PreparedQuery(
+    lambda recipient_id: (
+        Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True)
+        .order_by()
+        .values("recipient_id")
+        .annotate(unread=models.Count("pk"))
+        .values_list("unread")
+    ),
+    -918_273_645,
+)
+
+
 def unread_count(user: User):  # type: ignore[no-untyped-def]
     """A callable counting `user`'s unread notifications (for the nav badge)."""
-    return lambda: Notification.objects.filter(
-        recipient_id=user.pk, read_at__isnull=True
-    ).count()
+    return lambda: next(iter(_UNREAD_COUNT.rows(user.pk)), (0,))[0]

@@ -98,7 +98,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "socialdomain.context_processors.navigation",
             ],
         },
     },
@@ -119,6 +118,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Prepared statements, used only by the SQL compiled once per worker
+# (socialdomain/lib/compiled.py: psycopg prepares a statement there after it ran this
+# many times); the ORM's own client-side cursors never prepare. Django turns them off
+# by default for connection poolers: behind PgBouncer in transaction mode, set
+# DATABASE_PREPARE_THRESHOLD=off.
+_prepare = env("DATABASE_PREPARE_THRESHOLD", default="5")
+if _prepare != "off" and not (_prepare.isascii() and _prepare.isdigit()):
+    raise ImproperlyConfigured(
+        "DATABASE_PREPARE_THRESHOLD is a number of runs, or `off`."
+    )
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+    None if _prepare == "off" else int(_prepare)
+)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Buurtkracht runs on PostgreSQL only.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -135,7 +147,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # AxesStandaloneBackend first: it refuses locked-out credentials before any check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the logged-in user loaded by SQL compiled once per worker.
+    "accounts.backends.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -237,6 +250,8 @@ SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# The database store, loading sessions by SQL compiled once (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 # Staff are logged out after this many minutes without a request.
 STAFF_IDLE_TIMEOUT_MINUTES = env_int("STAFF_IDLE_TIMEOUT_MINUTES", default=30)
 CSRF_COOKIE_SECURE = not DEBUG

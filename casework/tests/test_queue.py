@@ -400,3 +400,27 @@ def test_the_filter_form_works_without_javascript(
         assert f'name="{field}"' in form
     assert 'name="cursor"' not in form
     assert "<script" not in page.split("</main>")[0]
+
+
+def test_kept_filter_fields_never_show_another_teams_lists(
+    caseworker: User, den_helder: Place
+) -> None:
+    from accounts.tests.factories import UserFactory
+
+    other = UserFactory(
+        caseworker=True,
+        team=den_helder.other_team,
+        full_name="Sanne de Vries",
+        email="sanne@example.test",
+    )
+    UserFactory(caseworker=True, team=den_helder.team, full_name="Kees Smit")
+
+    # Each twice, in turn, in one process: the second of each comes from the kept
+    # rendering.
+    for _ in range(2):
+        mine = client_for(caseworker).get(QUEUE).content.decode()
+        theirs = client_for(other).get(QUEUE).content.decode()
+        assert ">Kees Smit</option>" in mine
+        assert "Sanne de Vries" not in mine
+        assert ">Kees Smit</option>" not in theirs
+        assert ">Sanne de Vries</option>" in theirs

@@ -298,3 +298,35 @@ def test_submission_times_keep_their_microseconds_across_pages(
 
     assert [len(page) for page in pages] == [PAGE_SIZE, 2]
     assert len({ref for page in pages for ref in page}) == PAGE_SIZE + 2
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_row_dates_read_as_the_date_filter_writes_them(language: str) -> None:
+    from django.utils import dateformat, translation
+
+    from casework.views_queue import _dates
+
+    with translation.override(language):
+        shown = _dates()
+        for month in range(1, 13):
+            day = date(2026, month, 7 + month)
+            assert shown(day) == dateformat.format(day, "j M Y")
+
+
+def test_row_values_are_escaped(caseworker: User, den_helder: Place) -> None:
+    request = HelpRequestFactory(
+        municipality=den_helder.municipality,
+        neighbourhood=den_helder.neighbourhood,
+        team=caseworker.team,
+        status=Status.IN_PROGRESS,
+        contact_person=caseworker,
+    )
+    caseworker.full_name = '<img src=x onerror="alert(1)"> & Co'
+    caseworker.save(update_fields=["full_name"])
+
+    page = client_for(caseworker).get("/casework/queue/").content.decode()
+    row = page[page.index(f'<tr data-reference="{request.reference}">') :]
+    row = row[: row.index("</tr>")]
+
+    assert "<img" not in row
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; Co" in row

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.backends import BACKEND
 from accounts.models import Role
 from citizens import uploads
 from citizens.access import (
@@ -243,7 +244,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
             status=400,
         )
     if request.user != user:
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=BACKEND)
     messages.success(request, _("Thank you, your e-mail address is confirmed."))
     return redirect(_review_url(draft))
 
@@ -263,7 +264,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             status=400,
         )
     if request.user != user:
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=BACKEND)
     return redirect("citizens:request_detail", help_request.reference)
 
 

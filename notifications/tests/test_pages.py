@@ -21,7 +21,7 @@ from notifications.models import (
     Preference,
 )
 from notifications.scanner import scan
-from socialdomain.context_processors import navigation
+from socialdomain.navigation import navigation_items
 from tests.fixtures.personas import Place, client_for
 
 from .helpers import deadline_for, referral_for
@@ -82,13 +82,15 @@ def test_the_badge_is_one_query(caseworker: User) -> None:
     notify(caseworker, 2, read=True)
     request = RequestFactory().get("/casework/")
     request.user = caseworker
-    [item] = [i for i in navigation(request)["navigation"] if "badge" in i]
+    [item] = [i for i in navigation_items(request) if "badge" in i]
 
     with CaptureQueriesContext(connection) as queries:
         assert item["badge"]() == 3
-        assert item["badge"]() == 3
 
     assert len(queries) == 1
+    # Nothing unread: no row to count, and no badge.
+    Notification.objects.filter(recipient=caseworker).update(read_at=timezone.now())
+    assert item["badge"]() == 0
 
 
 def test_the_list_runs_a_fixed_number_of_queries(

@@ -12,17 +12,28 @@ see them). Only the SQL is kept, never a result.
 Use it only for `values_list` querysets whose columns need no conversion from the
 database (integers, text, dates, aware datetimes: psycopg returns them as Django
 would) and whose key holds everything the queryset depends on.
+
+Both kinds run on a psycopg cursor with server-side binding, which (unlike the
+client-side cursor Django uses for the ORM) can use prepared statements: psycopg
+prepares a statement on its connection after it ran a few times
+(DATABASES OPTIONS prepare_threshold), and PostgreSQL then keeps its plan. Planning
+was half of what the queue's SQL cost (EXPLAIN: 1.15 of 2.3 ms). CompiledQueries
+keeps its SQL with the values written in, so that the kept plan is the one for those
+values (a partial index whose condition names the statuses stays usable).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet
 
 # Nothing: the queryset can have no rows (EmptyResultSet when compiling).
@@ -30,14 +41,30 @@ _EMPTY = None
 _MISSING = object()
 
 
+@contextmanager
+def _preparing_cursor() -> Iterator[CursorWrapper]:
+    """Django's cursor (health check, error wrapping, query logging and counting)
+    over a psycopg cursor with server-side binding on the same connection, so in
+    the same transaction."""
+    with connection.cursor() as cursor:
+        client_side = cursor.cursor
+        cursor.cursor = psycopg.Cursor(client_side.connection)
+        client_side.close()
+        yield cursor
+
+
+def _fetch(sql: str, params: Sequence[Any] | None) -> list[Any]:
+    with _preparing_cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 class CompiledQueries:
     def __init__(self, size: int = 256) -> None:
         self.size = size
         # Threaded servers (runserver) share one instance between requests.
         self._lock = threading.Lock()
-        self._compiled: OrderedDict[Hashable, tuple[str, tuple[Any, ...]] | None] = (
-            OrderedDict()
-        )
+        self._compiled: OrderedDict[Hashable, str | None] = OrderedDict()
 
     def rows(self, key: Hashable, build: Callable[[], QuerySet[Any]]) -> list[Any]:
         """The rows of `build()`, whose SQL is compiled only the first time `key`
@@ -54,18 +81,77 @@ class CompiledQueries:
                     self._compiled.popitem(last=False)
         if compiled is _EMPTY:
             return []
-        sql, params = compiled
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+        return _fetch(compiled, None)
 
     @staticmethod
-    def _compile(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
+    def _compile(queryset: QuerySet[Any]) -> str | None:
+        """The SQL with its values written in (by psycopg's own quoting)."""
         try:
-            return queryset.query.sql_with_params()
+            sql, params = queryset.query.sql_with_params()
         except EmptyResultSet:
             return _EMPTY
+        return connection.ops.compose_sql(sql, params)
 
     def clear(self) -> None:
         with self._lock:
             self._compiled.clear()
+
+
+class PreparedQuery:
+    """One queryset with changing values (a session key, a user id), compiled to
+    SQL once per process and then run with each call's values.
+
+    `build(*values)` makes the queryset; it is compiled once with `stand_ins`,
+    values of the right types that occur nowhere else in the query, and every
+    parameter equal to a stand-in (same type, same value) becomes that value's
+    slot. A stand-in that does not come out as a parameter (a field that converts
+    it, or a value the ORM folds into the SQL) fails loudly on first use rather than
+    running a query with the stand-in in it. The same limits on columns as
+    CompiledQueries hold.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], *stand_ins: Any) -> None:
+        self._build = build
+        self._stand_ins = stand_ins
+        self._lock = threading.Lock()
+        self._compiled: tuple[str, tuple[Any, ...], tuple[int | None, ...]] | None = (
+            None
+        )
+
+    def _compile(self) -> tuple[str, tuple[Any, ...], tuple[int | None, ...]]:
+        sql, params = self._build(*self._stand_ins).query.sql_with_params()
+        slots: list[int | None] = []
+        found = set()
+        for param in params:
+            slot = next(
+                (
+                    index
+                    for index, stand_in in enumerate(self._stand_ins)
+                    if type(param) is type(stand_in) and param == stand_in
+                ),
+                None,
+            )
+            slots.append(slot)
+            found.add(slot)
+        missing = [value for i, value in enumerate(self._stand_ins) if i not in found]
+        if missing:
+            raise ValueError(f"stand-ins not among the query's parameters: {missing!r}")
+        return sql, tuple(params), tuple(slots)
+
+    def rows(self, *values: Any) -> list[Any]:
+        if len(values) != len(self._stand_ins):
+            raise TypeError(
+                f"{len(self._stand_ins)} values expected, {len(values)} given"
+            )
+        compiled = self._compiled
+        if compiled is None:
+            with self._lock:
+                if self._compiled is None:
+                    self._compiled = self._compile()
+                compiled = self._compiled
+        sql, params, slots = compiled
+        bound = [
+            param if slot is None else values[slot]
+            for param, slot in zip(params, slots, strict=True)
+        ]
+        return _fetch(sql, bound)

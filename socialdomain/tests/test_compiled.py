@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from municipalities.models import Municipality
-from socialdomain.lib.compiled import CompiledQueries
+from socialdomain.lib.compiled import CompiledQueries, PreparedQuery
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,87 @@ def test_a_queryset_that_cannot_have_rows_runs_no_query() -> None:
         assert compiled.rows("none", lambda: Municipality.objects.none()) == []
         assert compiled.rows("none", lambda: Municipality.objects.none()) == []
     assert len(captured) == 0
+
+
+def test_a_prepared_query_runs_its_sql_with_each_calls_values() -> None:
+    built = []
+
+    def build(name: str):  # type: ignore[no-untyped-def]
+        built.append(name)
+        return Municipality.objects.filter(name=name).values_list("slug")
+
+    prepared = PreparedQuery(build, "prepared:name")
+    Municipality.objects.create(name="Testdorp", slug="testdorp", cbs_code="GM9901")
+    Municipality.objects.create(name="Teststad", slug="teststad", cbs_code="GM9902")
+
+    with CaptureQueriesContext(connection) as captured:
+        assert prepared.rows("Testdorp") == [("testdorp",)]
+        assert prepared.rows("Teststad") == [("teststad",)]
+        assert prepared.rows("Nergens") == []
+
+    assert len(captured) == 3
+    # Compiled once, with the stand-in; the SQL that ran had the real values.
+    assert built == ["prepared:name"]
+    assert "prepared:name" not in " ".join(query["sql"] for query in captured)
+
+
+def test_a_prepared_query_keeps_its_other_parameters() -> None:
+    prepared = PreparedQuery(
+        lambda name: Municipality.objects.filter(
+            name=name, slug__startswith="test"
+        ).values_list("slug"),
+        "prepared:name",
+    )
+    Municipality.objects.create(name="Testdorp", slug="testdorp", cbs_code="GM9901")
+    Municipality.objects.create(name="Andersdorp", slug="andersdorp", cbs_code="GM9903")
+
+    assert prepared.rows("Testdorp") == [("testdorp",)]
+    assert prepared.rows("Andersdorp") == []
+
+
+def test_a_stand_in_that_is_not_a_parameter_fails_loudly() -> None:
+    # An integer stand-in for a text field comes out as text: no slot for it, so
+    # the query would have run with the stand-in itself.
+    prepared = PreparedQuery(
+        lambda name: Municipality.objects.filter(name=name).values_list("slug"), 123
+    )
+
+    with pytest.raises(ValueError, match="stand-ins"):
+        prepared.rows("Testdorp")
+
+
+def test_a_prepared_query_wants_one_value_per_stand_in() -> None:
+    prepared = PreparedQuery(
+        lambda name: Municipality.objects.filter(name=name).values_list("slug"),
+        "prepared:name",
+    )
+
+    with pytest.raises(TypeError):
+        prepared.rows("Testdorp", "Teststad")
+
+
+def test_the_sql_run_again_and_again_becomes_a_prepared_statement() -> None:
+    Municipality.objects.create(name="Testdorp", slug="testdorp", cbs_code="GM9901")
+    compiled = CompiledQueries()
+    prepared = PreparedQuery(
+        lambda name: Municipality.objects.filter(name=name).values_list("slug"),
+        "prepared:name",
+    )
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    assert threshold is not None
+
+    for _ in range(threshold + 1):
+        assert compiled.rows(
+            "test",
+            lambda: Municipality.objects.filter(name="Testdorp").values_list("slug"),
+        ) == [("testdorp",)]
+        assert prepared.rows("Testdorp") == [("testdorp",)]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    # The compiled SQL with its value written in; the prepared one with a slot.
+    assert any("'Testdorp'" in sql for sql in statements), statements
+    assert any(
+        "$1" in sql and "municipalities_municipality" in sql for sql in statements
+    )

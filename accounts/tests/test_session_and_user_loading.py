@@ -1,0 +1,115 @@
+"""The session store and auth backend that load by SQL compiled once
+(accounts/sessions.py, accounts/backends.py): the same answers as Django's own."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.backends import UserBackend
+from accounts.models import User
+from accounts.sessions import SessionStore
+from tests.fixtures.personas import client_for
+
+pytestmark = pytest.mark.django_db
+
+HOME = "/resident/"
+
+
+def test_the_portal_uses_them() -> None:
+    assert settings.SESSION_ENGINE == "accounts.sessions"
+    assert settings.AUTHENTICATION_BACKENDS[-1] == "accounts.backends.UserBackend"
+
+
+def test_a_stored_session_loads_with_what_was_put_in() -> None:
+    store = SessionStore()
+    store["answer"] = {"steps": [1, 2]}
+    store.create()
+
+    loaded = SessionStore(store.session_key)
+
+    assert loaded["answer"] == {"steps": [1, 2]}
+    assert loaded.session_key == store.session_key
+
+
+def test_an_expired_or_unknown_session_is_empty_and_gets_a_new_key() -> None:
+    store = SessionStore()
+    store["answer"] = 42
+    store.create()
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+
+    for key in (store.session_key, "unknownsessionkey12345"):
+        loaded = SessionStore(key)
+        assert loaded.get("answer") is None
+        loaded["fresh"] = True
+        loaded.save()
+        assert loaded.session_key not in (None, key)
+
+
+def test_no_cookie_costs_no_query() -> None:
+    with CaptureQueriesContext(connection) as captured:
+        assert SessionStore(None).load() == {}
+    assert len(captured) == 0
+
+
+def test_the_backend_loads_the_user_as_the_orm_does(resident: User) -> None:
+    loaded = UserBackend().get_user(resident.pk)
+
+    assert loaded is not None
+    assert not loaded._state.adding
+    fields = [field.attname for field in User._meta.concrete_fields]
+    orm = User.objects.get(pk=resident.pk)
+    assert [getattr(loaded, f) for f in fields] == [getattr(orm, f) for f in fields]
+    # A model as the ORM makes it: it saves as an update of that row.
+    loaded.full_name = "Nieuwe Naam"
+    loaded.save(update_fields=["full_name"])
+    assert User.objects.get(pk=resident.pk).full_name == "Nieuwe Naam"
+
+
+def test_the_backend_refuses_an_inactive_or_missing_user(resident: User) -> None:
+    User.objects.filter(pk=resident.pk).update(is_active=False)
+
+    assert UserBackend().get_user(resident.pk) is None
+    assert UserBackend().get_user(resident.pk + 10_000) is None
+
+
+def test_a_deactivated_user_is_logged_out_on_the_next_page(resident: User) -> None:
+    client = client_for(resident)
+    assert client.get(HOME).status_code == 200
+
+    User.objects.filter(pk=resident.pk).update(is_active=False)
+    response = client.get(HOME)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_password_change_elsewhere_ends_the_session(resident: User) -> None:
+    client = client_for(resident)
+    resident.set_password("een-heel-ander-wachtwoord-2026")
+    resident.save(update_fields=["password"])
+
+    response = client.get(HOME)
+
+    assert response.status_code == 302
+    assert SESSION_KEY not in client.session
+
+
+def test_the_login_form_makes_a_session_the_backend_reads(
+    resident: User, password: str
+) -> None:
+    client = Client()
+    client.post("/accounts/login/", {"username": resident.email, "password": password})
+
+    assert client.session["_auth_user_backend"] == "accounts.backends.UserBackend"
+    page = client.get(HOME)
+    assert page.status_code == 200
+    assert resident.full_name in page.content.decode()
