@@ -151,8 +151,19 @@ def _lists_query(user: User) -> QuerySet[Any]:
     return neighbourhoods.union(members, pilots, saved, all=True)
 
 
+class FixedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose choices are fixed in the form class. Every form made
+    deep-copies its fields, and ChoiceField copies its choices with every lazy
+    label in them; a form's copy of this field shares the class's list instead
+    (nothing changes a list of choices in place: setting `choices` makes a new
+    one). The queue makes this form on every request."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FixedChoiceField:
+        return forms.Field.__deepcopy__(self, memo)  # type: ignore[return-value]
+
+
 class QueueFilterForm(forms.Form):
-    view = forms.ChoiceField(
+    view = FixedChoiceField(
         label=_("View"), choices=View.choices, required=False, widget=forms.HiddenInput
     )
     q = forms.CharField(
@@ -161,17 +172,17 @@ class QueueFilterForm(forms.Form):
         required=False,
         help_text=_("A reference, a name or words from the request."),
     )
-    status = forms.ChoiceField(
+    status = FixedChoiceField(
         label=_("Status"),
         choices=[("", _("Any open status")), *Status.choices],
         required=False,
     )
-    domain = forms.ChoiceField(
+    domain = FixedChoiceField(
         label=_("Domain"),
         choices=[("", _("Any domain")), *Domain.choices],
         required=False,
     )
-    stage = forms.ChoiceField(
+    stage = FixedChoiceField(
         label=_("Stage"),
         choices=[
             ("", _("Any open stage")),
@@ -179,14 +190,14 @@ class QueueFilterForm(forms.Form):
         ],
         required=False,
     )
-    urgency = forms.ChoiceField(
+    urgency = FixedChoiceField(
         label=_("Urgency"),
         choices=[("", _("Any urgency")), *Urgency.choices],
         required=False,
     )
     district = forms.ChoiceField(label=_("District"), required=False)
     neighbourhood = forms.ChoiceField(label=_("Neighbourhood"), required=False)
-    deadline = forms.ChoiceField(
+    deadline = FixedChoiceField(
         label=_("Deadline"),
         choices=[("", _("Any deadline")), *DeadlineFilter.choices],
         required=False,
@@ -200,7 +211,7 @@ class QueueFilterForm(forms.Form):
     )
     caseworker = forms.ChoiceField(label=_("Contact person"), required=False)
     pilot = forms.ChoiceField(label=_("Pilot"), required=False)
-    sort = forms.ChoiceField(label=_("Order"), choices=Sort.choices, required=False)
+    sort = FixedChoiceField(label=_("Order"), choices=Sort.choices, required=False)
     cursor = forms.CharField(
         label=_("Page"), max_length=500, required=False, widget=forms.HiddenInput
     )

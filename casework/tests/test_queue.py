@@ -424,3 +424,22 @@ def test_kept_filter_fields_never_show_another_teams_lists(
         assert "Sanne de Vries" not in mine
         assert ">Kees Smit</option>" not in theirs
         assert ">Sanne de Vries</option>" in theirs
+
+
+def test_fixed_choices_are_shared_and_a_forms_change_stays_its_own(
+    caseworker: User,
+) -> None:
+    from casework.forms_queue import QueueFilterForm
+
+    first = QueueFilterForm({}, user=caseworker)
+    second = QueueFilterForm({}, user=caseworker)
+    assert first.fields["status"] is not second.fields["status"]
+    assert first.fields["status"].choices is second.fields["status"].choices
+
+    first.fields["status"].choices = [("", "x")]
+
+    assert (
+        second.fields["status"].choices == QueueFilterForm.base_fields["status"].choices
+    )
+    assert len(second.fields["status"].choices) > 1
+    assert second.fields["status"].widget is not first.fields["status"].widget
