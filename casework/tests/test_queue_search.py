@@ -2,6 +2,7 @@
 references; never anything outside the caseworker's scope; the search document is
 kept current when a request is sent or its resident erased."""
 
+import html
 import re
 
 import pytest
@@ -208,3 +209,17 @@ def test_the_command_refreshes_every_search_document_in_batches(
 
     assert found(caseworker, "huurtoeslag") == {r.reference for r in stale}
     assert not HelpRequest.objects.filter(search_document__isnull=True).exists()
+
+
+@pytest.mark.parametrize("q", ["50%", "%s", "%(x)s", "'; --", "$1"])
+def test_search_text_that_looks_like_sql_or_placeholders_is_only_text(
+    caseworker: User, q: str
+) -> None:
+    response = client_for(caseworker).get("/casework/queue/", {"q": q})
+
+    # The page's SQL is kept with its values written in (socialdomain.lib.compiled):
+    # the text must stay a value, whatever it looks like.
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Geen hulpvragen passen bij deze filters." in page
+    assert f'value="{html.escape(q)}"' in page
