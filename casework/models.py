@@ -126,7 +126,9 @@ def running_state(due: date, today: date) -> DeadlineState:
     """The state of a deadline whose clock runs (not met, not suspended)."""
     if today > due:
         return DeadlineState.OVERDUE
-    if working_days_between(today, due) <= DUE_SOON_WORKING_DAYS:
+    # working_days_between(today, due) <= N, counted only up to N + 1 working days
+    # (the same: the count grows with `due`), not over every day up to a far due date.
+    if due < add_working_days(today, DUE_SOON_WORKING_DAYS + 1):
         return DeadlineState.DUE_SOON
     return DeadlineState.ON_TRACK
 

@@ -256,3 +256,25 @@ def test_suspend_and_resume_through_the_page(
     # week of suspension moves it to Monday 7 December.
     assert deadline.due == date(2026, 12, 7)
     assert client.post(base + f"deadlines/{deadline.pk}/explode/").status_code == 403
+
+
+def test_the_running_state_follows_the_working_days_rule_everywhere() -> None:
+    from datetime import timedelta
+
+    from casework.models import DUE_SOON_WORKING_DAYS, running_state
+    from socialdomain.lib.workdays import working_days_between
+
+    # Two years of days, with weekends, Easter, King's Day and Christmas between
+    # today and the due date.
+    start = date(2026, 1, 1)
+    for offset in range(0, 730, 3):
+        today = start + timedelta(days=offset)
+        for ahead in range(-2, 16):
+            due = today + timedelta(days=ahead)
+            if today > due:
+                expected = DeadlineState.OVERDUE
+            elif working_days_between(today, due) <= DUE_SOON_WORKING_DAYS:
+                expected = DeadlineState.DUE_SOON
+            else:
+                expected = DeadlineState.ON_TRACK
+            assert running_state(due, today) == expected, (today, due)
