@@ -85,7 +85,9 @@ def measure(pages: dict[str, Callable[[], int]], count: int) -> None:
         )
         if name == SUBMIT:
             for query in queries.captured_queries:
-                print(f"    {query['time']} s  {' '.join(str(query['sql']).split())[:150]}")
+                print(
+                    f"    {query['time']} s  {' '.join(str(query['sql']).split())[:150]}"
+                )
 
 
 def main() -> None:
@@ -102,12 +104,12 @@ def main() -> None:
 
         create_insert_table()
         anonymous = Client()
-        pages["logged-in POST floor"] = lambda: browser.post(
-            "/bench-reference/logged-in-post/"
-        ).status_code
-        pages["one-insert reference"] = lambda: anonymous.post(
-            "/bench-reference/one-insert/", {"note": "x"}
-        ).status_code
+        pages["logged-in POST floor"] = lambda: (
+            browser.post("/bench-reference/logged-in-post/").status_code
+        )
+        pages["one-insert reference"] = lambda: (
+            anonymous.post("/bench-reference/one-insert/", {"note": "x"}).status_code
+        )
     if args.profile:
         post = pages[SUBMIT]
         for _ in range(20):

@@ -212,8 +212,8 @@ class ContactForm(forms.Form):
             )
         postcode = f"{match.group(1)} {match.group(2).upper()}"
         # Kept for the submission, which would otherwise look it up again.
-        self.neighbourhood = PostcodeArea.objects.neighbourhood_for(postcode)
-        if self.neighbourhood is None:
+        self.place = PostcodeArea.objects.place_of(postcode)
+        if self.place is None:
             raise forms.ValidationError(
                 _("This postcode is not in a municipality that works with Buurtkracht.")
             )

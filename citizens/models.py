@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import operator
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from functools import reduce
+from functools import cache, reduce
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -16,8 +17,12 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F
+from django.db.models.expressions import RawSQL
+from django.db.models.sql import Query
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from socialdomain.lib.compiled import bound, slots_of
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -180,19 +185,27 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
     @classmethod
-    def next_reference(cls, year: int) -> str:
-        """Call inside a transaction: the row lock, held until commit, serialises
-        concurrent senders. One statement: the year's row is made when new."""
+    def counting_sql(cls, *, source: str = "") -> str:
+        """`INSERT ... RETURNING reference`: the next number of the year (its one
+        parameter), counted on the year's row (made when new) and formatted as the
+        reference, once per row of `source` (a WITH item) when given. The row lock,
+        held until commit, serialises concurrent senders."""
         table = cls._meta.db_table
+        number = "counter.last_number::text"
+        return (
+            f"INSERT INTO {table} AS counter (year, last_number) "
+            f"SELECT %s, 1{f' FROM {source}' if source else ''} "
+            "ON CONFLICT (year) DO UPDATE SET last_number = counter.last_number + 1 "
+            f"RETURNING 'HV-' || counter.year || '-' || "
+            f"lpad({number}, greatest(6, length({number})), '0') AS reference"
+        )
+
+    @classmethod
+    def next_reference(cls, year: int) -> str:
+        """Call inside a transaction (see `counting_sql`)."""
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
-                f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 "
-                "RETURNING last_number",
-                [year],
-            )
-            number = cursor.fetchone()[0]
-        return f"HV-{year}-{number:06d}"
+            cursor.execute(cls.counting_sql(), [year])
+            return cursor.fetchone()[0]
 
 
 class EqualsAny(models.Func):
@@ -455,16 +468,17 @@ class HelpRequest(models.Model):
         HelpRequest.objects.filter(pk=self.pk).refresh_search_document()
 
     @staticmethod
-    def search_document_of(
-        *, reference: str, names: list[str], words: list[str]
-    ) -> SearchVector:
-        """The document `refresh_search_document` computes, from values: written
-        with the INSERT of a new request instead of an UPDATE after it."""
-        return (
-            SearchVector(models.Value(reference), weight="A", config="dutch")
-            + SearchVector(*map(models.Value, names), weight="A", config="dutch")
-            + SearchVector(*map(models.Value, words), weight="B", config="dutch")
+    def search_document_sql(
+        *, reference_sql: str, names: Sequence[str], words: Sequence[str]
+    ) -> tuple[str, list[Any]]:
+        """SQL and parameters of the document `refresh_search_document` computes,
+        from values and with the reference given as SQL (a column of the caller's
+        statement): written with the INSERT of a new request instead of an UPDATE
+        after it. The SQL is compiled once per reference and count of values."""
+        sql, params, slots = _search_document_template(
+            reference_sql, len(names), len(words)
         )
+        return sql, bound(params, slots, [*names, *words])
 
     @property
     def first_name(self) -> str:
@@ -987,3 +1001,27 @@ class FollowUpAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.help_request_id}: {self.life_satisfaction}"
+
+
+@cache
+def _search_document_template(
+    reference_sql: str, names: int, words: int
+) -> tuple[str, tuple[Any, ...], tuple[int | None, ...]]:
+    stand_ins = [f"\x00search document value {i}" for i in range(names + words)]
+    document = (
+        SearchVector(
+            RawSQL(reference_sql, (), output_field=models.TextField()),
+            weight="A",
+            config="dutch",
+        )
+        + SearchVector(
+            *map(models.Value, stand_ins[:names]), weight="A", config="dutch"
+        )
+        + SearchVector(
+            *map(models.Value, stand_ins[names:]), weight="B", config="dutch"
+        )
+    )
+    query = Query(HelpRequest)
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.compile(document.resolve_expression(query))
+    return sql, tuple(params), slots_of(params, stand_ins)

@@ -30,6 +30,7 @@ from citizens.models import (
     Outcome,
     ReferenceCounter,
     Status,
+    StatusChange,
 )
 from citizens.reminders import (
     FollowInvitation,
@@ -40,6 +41,8 @@ from citizens.reminders import (
 from citizens.steps import STEPS, Step
 from networks.models import Organisation
 from notifications import outbox
+from socialdomain.lib.compiled import preparing_cursor
+from socialdomain.lib.inserts import insert_select
 
 CONFIRMATION_SALT = "citizens.draft-email-confirmation"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # three days
@@ -78,7 +81,7 @@ def cleaned_answers(draft: HelpRequestDraft) -> dict[str, Any]:
             raise DraftIncomplete(step)
         answers.update(form.cleaned_data)
         if isinstance(form, ContactForm):
-            answers["neighbourhood"] = form.neighbourhood
+            answers["place"] = form.place
     return answers
 
 
@@ -192,71 +195,60 @@ def draft_confirm_email(*, token: str, language: str) -> tuple[User, HelpRequest
     return user, draft
 
 
-class _AlreadySubmitted(Exception):
-    """Another submission of the draft committed first: roll this one back."""
-
-
-# The draft becomes the request only if no other submission took it first (the
-# conditional UPDATE waits for that one's row lock and then sees its result); its
-# documents and the first status change go with it, in one statement.
-CLAIM_DRAFT_SQL = """
-WITH claimed AS (
-    UPDATE citizens_helprequestdraft
-       SET submitted_request_id = %(request)s, updated_at = %(now)s
-     WHERE id = %(draft)s AND submitted_request_id IS NULL
-    RETURNING id
-), documents AS (
-    UPDATE citizens_attachment SET help_request_id = %(request)s
-     WHERE draft_id IN (SELECT id FROM claimed)
-), history AS (
-    INSERT INTO citizens_statuschange
-           (help_request_id, from_status, to_status, by_id, note, at)
-    SELECT %(request)s, '', %(status)s, %(by)s, '', %(now)s FROM claimed
-)
-SELECT count(*) FROM claimed
-"""
-
-
 def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
-    """Turn a complete draft into exactly one help request.
+    """Turn a complete draft into exactly one help request, with its reference
+    number at once.
+
+    One statement (`_submission`), so atomic without a transaction of its own: the
+    draft is claimed only if no other submission took it first (the conditional
+    UPDATE waits for that one's row lock and then sees its result), and everything
+    else is written from the claimed row: the year's next reference number, the
+    request, its documents, its first status change, the consents, the resident's
+    name, the receipt and invitation e-mails in the outbox (so they go out even when
+    the broker is down right now) and the NOTIFY that wakes a worker at commit.
 
     Idempotent: a double click, a resubmitted form or a retried request finds the
-    request the draft already became. Two at the same time both write a request,
-    but only the first to claim the draft commits (CLAIM_DRAFT_SQL); the other
-    rolls back everything it wrote, reference number included, and returns the
-    first one's request.
+    request the draft already became; a submission that lost the race wrote
+    nothing, not even a reference number.
     """
     if draft.submitted_request_id:
         return draft.submitted_request
     answers = cleaned_answers(draft)
-    try:
-        with transaction.atomic():
-            return _write_help_request(draft=draft, user=user, answers=answers)
-    except _AlreadySubmitted:
-        return HelpRequest.objects.get(draft=draft.pk)
-
-
-def _write_help_request(
-    *, draft: HelpRequestDraft, user: User, answers: dict[str, Any]
-) -> HelpRequest:
-    neighbourhood = answers["neighbourhood"]
-    on_behalf = answers["for_whom"] == ForWhomForm.SOMEONE_ELSE
     now = timezone.now()
+    help_request = _new_help_request(user=user, answers=answers, now=now)
+    sql, params = _submission(
+        draft=draft, user=user, answers=answers, help_request=help_request, now=now
+    )
+    with preparing_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return HelpRequest.objects.get(draft=draft.pk)
+    help_request.pk, help_request.reference = row[0], row[1]
+    help_request._state.adding = False
+    help_request._state.db = connection.alias
+    del help_request.search_document  # computed by the database: read when asked
     if not user.full_name:
         user.full_name = answers["full_name"]
-        user.save(update_fields=["full_name"])
-    resident = None if on_behalf else user
-    reference = ReferenceCounter.next_reference(timezone.localdate(now).year)
-    help_request = HelpRequest.objects.create(
-        reference=reference,
-        resident=resident,
+    return help_request
+
+
+def _new_help_request(
+    *, user: User, answers: dict[str, Any], now: datetime
+) -> HelpRequest:
+    """The request as the statement writes it, but for its id, reference number and
+    search document."""
+    place = answers["place"]
+    on_behalf = answers["for_whom"] == ForWhomForm.SOMEONE_ELSE
+    return HelpRequest(
+        resident=None if on_behalf else user,
         filed_by=user if on_behalf else None,
         relationship=answers["relationship"],
         subject_name=answers["subject_name"],
         subject_email=answers["subject_email"],
         subject_consent=answers["subject_consent"],
-        municipality_id=neighbourhood.district.municipality_id,
-        neighbourhood=neighbourhood,
+        municipality_id=place.municipality_id,
+        neighbourhood_id=place.neighbourhood_id,
         life_events=answers["life_events"],
         story=answers["story"],
         adults=answers["adults"],
@@ -272,54 +264,132 @@ def _write_help_request(
         contact_times=answers["contact_times"],
         privacy_accepted_at=now,
         submitted_at=now,
-        search_document=HelpRequest.search_document_of(
-            reference=reference,
-            names=[resident.full_name if resident else "", answers["subject_name"]],
-            words=[
-                answers["story"],
-                answers["own_strength"],
-                answers["network_help"],
-            ],
-        ),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            CLAIM_DRAFT_SQL,
-            {
-                "request": help_request.pk,
-                "now": now,
-                "draft": draft.pk,
-                "status": Status.RECEIVED,
-                "by": user.pk,
-            },
+
+
+def _submission(
+    *,
+    draft: HelpRequestDraft,
+    user: User,
+    answers: dict[str, Any],
+    help_request: HelpRequest,
+    now: datetime,
+) -> tuple[str, list[Any]]:
+    """The one statement of `help_request_submit` and its parameters; it returns
+    (id, reference) of the new request, or no row when the draft was sent already.
+    Every WITH item but the first two writes once per row of `claimed`, which holds
+    the new request's id when this submission took the draft, and is empty when
+    another one did."""
+    parts: list[tuple[str, str, list[Any]]] = [
+        (
+            "claimed",
+            f"UPDATE {HelpRequestDraft._meta.db_table} AS draft "
+            "SET submitted_request_id = request_id.id, updated_at = %s "
+            "FROM request_id "
+            "WHERE draft.id = %s AND draft.submitted_request_id IS NULL "
+            "RETURNING request_id.id",
+            [now, draft.pk],
+        ),
+        (
+            "number",
+            ReferenceCounter.counting_sql(source="claimed"),
+            [timezone.localdate(now).year],
+        ),
+    ]
+    resident = help_request.resident
+    document = HelpRequest.search_document_sql(
+        reference_sql="number.reference",
+        names=[
+            (resident.full_name or answers["full_name"]) if resident else "",
+            answers["subject_name"],
+        ],
+        words=[answers["story"], answers["own_strength"], answers["network_help"]],
+    )
+    sql, params = insert_select(
+        help_request,
+        sql={
+            "id": "claimed.id",
+            "reference": "number.reference",
+            "search_document": document,
+        },
+        source="claimed, number",
+    )
+    parts.append(("request", f"{sql} RETURNING id, reference", params))
+    parts.append(
+        (
+            "documents",
+            f"UPDATE {Attachment._meta.db_table} SET help_request_id = claimed.id "
+            "FROM claimed WHERE draft_id = %s",
+            [draft.pk],
         )
-        if not cursor.fetchone()[0]:
-            raise _AlreadySubmitted
+    )
+    from_claimed = {"help_request_id": "claimed.id"}
+    history = StatusChange(
+        from_status="", to_status=Status.RECEIVED, by=user, note="", at=now
+    )
+    parts.append(
+        ("history", *insert_select(history, sql=from_claimed, source="claimed"))
+    )
     for answer, recipient in ConsentForm.SHARING.items():
         if answers[answer]:
-            consent_give(
-                help_request=help_request,
-                recipient=recipient,
-                method=ConsentMethod.ONLINE,
-                by=user,
-                given_at=now,
+            consent = _new_consent(
+                recipient=recipient, method=ConsentMethod.ONLINE, by=user, given_at=now
             )
-    # The e-mails are outbox rows in this transaction: they exist exactly when the
-    # request does, and go out even when the broker is down right now.
-    outbox.enqueue(
-        kind=HelpRequestReceived(),
-        object_id=help_request.pk,
-        recipient=user,
-        municipality_id=help_request.municipality_id,
-    )
-    if on_behalf and help_request.subject_email:
-        outbox.enqueue(
-            kind=FollowInvitation(),
-            object_id=help_request.pk,
-            address=help_request.subject_email,
-            municipality_id=help_request.municipality_id,
+            parts.append(
+                (
+                    f"consent_{recipient}",
+                    *insert_select(consent, sql=from_claimed, source="claimed"),
+                )
+            )
+    if not user.full_name:
+        parts.append(
+            (
+                "named",
+                f"UPDATE {User._meta.db_table} SET full_name = %s FROM claimed "
+                f"WHERE {User._meta.db_table}.id = %s "
+                f"AND {User._meta.db_table}.full_name = ''",
+                [answers["full_name"], user.pk],
+            )
         )
-    return help_request
+    mails = [
+        outbox.transactional_parts(
+            name="receipt",
+            kind=HelpRequestReceived(),
+            object_id_sql="claimed.id::varchar",
+            recipient=user,
+            municipality_id=help_request.municipality_id,
+            source="claimed",
+            now=now,
+        )
+    ]
+    if help_request.filed_by_id and help_request.subject_email:
+        mails.append(
+            outbox.transactional_parts(
+                name="invitation",
+                kind=FollowInvitation(),
+                object_id_sql="claimed.id::varchar",
+                address=help_request.subject_email,
+                municipality_id=help_request.municipality_id,
+                source="claimed",
+                now=now,
+            )
+        )
+    items = [
+        "request_id AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id)",
+        *(f"{name} AS ({sql})" for name, sql, _ in parts),
+        *(ctes for ctes, _ in mails),
+    ]
+    values = [
+        HelpRequest._meta.db_table,
+        *(value for _, _, part in parts for value in part),
+        *(value for _, part in mails for value in part),
+        outbox.WAKE_CHANNEL,
+    ]
+    statement = (
+        f"WITH {', '.join(items)} "
+        "SELECT request.id, request.reference, pg_notify(%s, '') FROM request"
+    )
+    return statement, values
 
 
 INVITATION_SALT = "citizens.follow-invitation"
@@ -464,19 +534,16 @@ def consent_give(
     or one `organisation`); its purpose follows from the recipient, and it lasts
     CONSENT_VALID_DAYS unless an end is given. A consent given orally goes into the
     case timeline for the team."""
-    given_at = given_at or timezone.now()
-    consent = Consent.objects.create(
-        help_request=help_request,
-        purpose=PURPOSE_OF_RECIPIENT[recipient],
+    consent = _new_consent(
         recipient=recipient,
-        organisation=organisation
-        if recipient == ConsentRecipient.ORGANISATION
-        else None,
         method=method,
+        by=by,
+        organisation=organisation,
         given_at=given_at,
-        expires_at=expires_at or given_at + timedelta(days=settings.CONSENT_VALID_DAYS),
-        recorded_by=by,
+        expires_at=expires_at,
     )
+    consent.help_request = help_request
+    consent.save(force_insert=True)
     if method == ConsentMethod.ORALLY:
         Message.objects.create(
             help_request=help_request,
@@ -489,6 +556,29 @@ def consent_give(
             },
         )
     return consent
+
+
+def _new_consent(
+    *,
+    recipient: str,
+    method: str,
+    by: User,
+    organisation: Organisation | None = None,
+    given_at: datetime | None = None,
+    expires_at: datetime | None = None,
+) -> Consent:
+    given_at = given_at or timezone.now()
+    return Consent(
+        purpose=PURPOSE_OF_RECIPIENT[recipient],
+        recipient=recipient,
+        organisation=organisation
+        if recipient == ConsentRecipient.ORGANISATION
+        else None,
+        method=method,
+        given_at=given_at,
+        expires_at=expires_at or given_at + timedelta(days=settings.CONSENT_VALID_DAYS),
+        recorded_by=by,
+    )
 
 
 def consent_withdraw(*, consent: Consent, by: User) -> bool:

@@ -8,13 +8,16 @@ the aggregate figures of every municipality of their region and nothing else.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
+
+from socialdomain.lib.compiled import PreparedQuery
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -204,18 +207,23 @@ class Team(models.Model):
 
 
 class PostcodeAreaQuerySet(models.QuerySet["PostcodeArea"]):
-    def neighbourhood_for(self, postcode: str) -> Neighbourhood | None:
-        """The neighbourhood of a Dutch postcode ("1781 AB"), by its longest known
-        prefix: a full postcode, then shorter prefixes down to the four digits."""
+    def place_of(self, postcode: str) -> Place | None:
+        """The neighbourhood (and its municipality) of a Dutch postcode ("1781 AB"),
+        by its longest known prefix: the full postcode, then five characters, then
+        the four digits. Asked on every submission, so one prepared query."""
         compact = postcode.replace(" ", "").upper()
-        prefixes = [compact[:length] for length in range(len(compact), 3, -1)]
-        area = (
-            self.filter(prefix__in=prefixes)
-            .select_related("neighbourhood__district__municipality")
-            .order_by(Length("prefix").desc())
-            .first()
-        )
-        return area.neighbourhood if area else None
+        if not POSTCODE.fullmatch(compact):
+            raise ValueError(f"not a postcode: {postcode!r}")
+        rows = _PLACE_OF.rows(compact, compact[:5], compact[:4])
+        return Place(*rows[0]) if rows else None
+
+
+class Place(NamedTuple):
+    neighbourhood_id: int
+    municipality_id: int
+
+
+POSTCODE = re.compile(r"\d{4}[A-Z]{2}")
 
 
 class PostcodeArea(models.Model):
@@ -245,3 +253,15 @@ class PostcodeArea(models.Model):
 
     def __str__(self) -> str:
         return self.prefix
+
+
+_PLACE_OF = PreparedQuery(
+    lambda full, five, four: (
+        PostcodeArea.objects.filter(prefix__in=[full, five, four])
+        .order_by(Length("prefix").desc())
+        .values_list("neighbourhood_id", "neighbourhood__district__municipality_id")[:1]
+    ),
+    "9999ZZ",
+    "9999Z",
+    "9999",
+)

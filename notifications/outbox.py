@@ -38,6 +38,7 @@ from notifications.leases import DATABASE_GONE, UnfinishedClaims
 from notifications.models import Delivery, DeliveryState, EmailState, OutboxEmail
 from notifications.registry import REGISTRY, TransactionalKind
 from socialdomain.lib.email import TRANSIENT_MAIL_ERRORS, render_email
+from socialdomain.lib.inserts import insert_select
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -115,23 +116,58 @@ def claim(*, now: datetime, limit: int | None = None) -> tuple[uuid.UUID, list[i
 WAKE_CHANNEL = "notifications_outbox"
 
 
-def _insert_parts(obj: Any, *, skip: tuple[str, ...] = ()) -> tuple[str, str, list]:
-    """(columns, typed placeholders, values) of a new model instance, from its
-    model's fields, for a hand-written INSERT."""
-    fields = [
-        field
-        for field in obj._meta.concrete_fields
-        if not field.primary_key and field.attname not in skip
-    ]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(
-        f"%s::{field.cast_db_type(connection)}" for field in fields
+def transactional_parts(
+    *,
+    name: str,
+    kind: TransactionalKind,
+    object_id: object = None,
+    object_id_sql: str = "",
+    recipient: User | None = None,
+    address: str = "",
+    municipality_id: int | None = None,
+    params: dict[str, Any] | None = None,
+    source: str = "",
+    now: datetime | None = None,
+) -> tuple[str, list[Any]]:
+    """Two WITH items, `{name}_delivery` and `{name}_email` (each RETURNING id), that
+    write an e-mail of a transactional kind into the outbox, and their parameters:
+    the delivery (ON CONFLICT DO NOTHING on its unique constraint, so twice for the
+    same kind, object and recipient is one e-mail) and the e-mail when the delivery
+    is new. With `source` (a WITH item of the caller's statement) the delivery is
+    written once per row of it, and `object_id_sql` may name its columns."""
+    assert kind.key in REGISTRY, kind.key
+    assert (object_id is None) != (not object_id_sql), "object_id or object_id_sql"
+    now = now or timezone.now()
+    key = f"u{recipient.pk}" if recipient is not None else f"e{address.lower()}"
+    delivery = Delivery(
+        kind=kind.key,
+        object_id="" if object_id is None else str(object_id),
+        due_at=TRANSACTIONAL_DUE_AT,
+        recipient_key=key,
+        recipient=recipient,
+        address=address,
+        municipality_id=municipality_id,
+        params=params or {},
+        state=DeliveryState.SENT,
+        created_at=now,
+        finished_at=now,
     )
-    values = [
-        field.get_db_prep_save(getattr(obj, field.attname), connection)
-        for field in fields
-    ]
-    return columns, placeholders, values
+    email = OutboxEmail(
+        municipality_id=municipality_id, next_attempt_at=now, created_at=now
+    )
+    d_insert, d_params = insert_select(
+        delivery,
+        sql={"object_id": object_id_sql} if object_id_sql else None,
+        source=source,
+    )
+    e_insert, e_params = insert_select(
+        email, sql={"delivery_id": f"{name}_delivery.id"}, source=f"{name}_delivery"
+    )
+    ctes = (
+        f"{name}_delivery AS ({d_insert} ON CONFLICT DO NOTHING RETURNING id), "
+        f"{name}_email AS ({e_insert} RETURNING id)"
+    )
+    return ctes, [*d_params, *e_params]
 
 
 def enqueue(
@@ -146,46 +182,22 @@ def enqueue(
     """Write an e-mail of a transactional kind into the outbox, in the caller's
     transaction (so it exists exactly when what it is about exists), and wake a
     worker at commit. Twice for the same (kind, object, recipient) is one e-mail:
-    returns the new e-mail's id, or None when it was there already.
-
-    One statement: the delivery (ON CONFLICT DO NOTHING on its unique constraint),
-    the e-mail when the delivery is new, and the NOTIFY."""
-    assert kind.key in REGISTRY, kind.key
-    now = timezone.now()
-    key = f"u{recipient.pk}" if recipient is not None else f"e{address.lower()}"
-    delivery = Delivery(
-        kind=kind.key,
-        object_id=str(object_id),
-        due_at=TRANSACTIONAL_DUE_AT,
-        recipient_key=key,
+    returns the new e-mail's id, or None when it was there already. One statement:
+    `transactional_parts` and the NOTIFY."""
+    ctes, values = transactional_parts(
+        name="mail",
+        kind=kind,
+        object_id=object_id,
         recipient=recipient,
         address=address,
         municipality_id=municipality_id,
-        params=params or {},
-        state=DeliveryState.SENT,
-        created_at=now,
-        finished_at=now,
+        params=params,
     )
-    email = OutboxEmail(
-        municipality_id=municipality_id, next_attempt_at=now, created_at=now
-    )
-    d_columns, d_placeholders, d_values = _insert_parts(delivery)
-    e_columns, e_placeholders, e_values = _insert_parts(email, skip=("delivery_id",))
-    sql = f"""
-        WITH delivery AS (
-            INSERT INTO {Delivery._meta.db_table} ({d_columns})
-            VALUES ({d_placeholders})
-            ON CONFLICT DO NOTHING
-            RETURNING id
-        ), email AS (
-            INSERT INTO {OutboxEmail._meta.db_table} (delivery_id, {e_columns})
-            SELECT delivery.id, {e_placeholders} FROM delivery
-            RETURNING id
-        )
-        SELECT (SELECT id FROM email), pg_notify(%s, '')
-    """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*d_values, *e_values, WAKE_CHANNEL])
+        cursor.execute(
+            f"WITH {ctes} SELECT (SELECT id FROM mail_email), pg_notify(%s, '')",
+            [*values, WAKE_CHANNEL],
+        )
         return cursor.fetchone()[0]
 
 

@@ -297,6 +297,21 @@ def complete_answers(
     return answers
 
 
+def answers_for_someone_else(email: str = "oma@example.test") -> dict[str, Any]:
+    """Complete answers of a resident asking for their grandmother, who agreed."""
+    return complete_answers(
+        {
+            "for-whom": {
+                "for_whom": "someone_else",
+                "relationship": "family",
+                "subject_name": "Oma de Vries",
+                "subject_email": email,
+                "subject_consent": "on",
+            }
+        }
+    )
+
+
 class HelpRequestDraftFactory(factory.django.DjangoModelFactory):
     """A draft with every step answered; pass `answers=` or `owner=` to vary it."""
 

@@ -16,7 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from citizens.models import HelpRequest
 from citizens.services import help_request_submit
-from citizens.tests.factories import HelpRequestDraftFactory, complete_answers
+from citizens.tests.factories import (
+    HelpRequestDraftFactory,
+    answers_for_someone_else,
+)
 from citizens.tests.helpers import fill_steps, send_url, start_draft
 from municipalities.models import PostcodeArea
 from notifications import outbox
@@ -73,17 +76,7 @@ def test_the_receipt_row_is_written_in_the_submissions_transaction(
 def test_a_request_on_someones_behalf_also_queues_the_invitation(
     resident: User, den_helder_postcode: PostcodeArea, locmem: list
 ) -> None:
-    answers = complete_answers(
-        {
-            "for-whom": {
-                "for_whom": "someone_else",
-                "relationship": "family",
-                "subject_name": "Oma de Vries",
-                "subject_email": "oma@example.test",
-                "subject_consent": "on",
-            }
-        }
-    )
+    answers = answers_for_someone_else()
     draft = HelpRequestDraftFactory(owner=resident, answers=answers)
     help_request = help_request_submit(draft=draft, user=resident)
     kinds = sorted(OutboxEmail.objects.values_list("delivery__kind", flat=True))

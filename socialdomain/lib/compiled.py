@@ -42,7 +42,7 @@ _MISSING = object()
 
 
 @contextmanager
-def _preparing_cursor() -> Iterator[CursorWrapper]:
+def preparing_cursor() -> Iterator[CursorWrapper]:
     """Django's cursor (health check, error wrapping, query logging and counting)
     over a psycopg cursor with server-side binding on the same connection, so in
     the same transaction."""
@@ -54,7 +54,7 @@ def _preparing_cursor() -> Iterator[CursorWrapper]:
 
 
 def _fetch(sql: str, params: Sequence[Any] | None) -> list[Any]:
-    with _preparing_cursor() as cursor:
+    with preparing_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -120,23 +120,7 @@ class PreparedQuery:
 
     def _compile(self) -> tuple[str, tuple[Any, ...], tuple[int | None, ...]]:
         sql, params = self._build(*self._stand_ins).query.sql_with_params()
-        slots: list[int | None] = []
-        found = set()
-        for param in params:
-            slot = next(
-                (
-                    index
-                    for index, stand_in in enumerate(self._stand_ins)
-                    if type(param) is type(stand_in) and param == stand_in
-                ),
-                None,
-            )
-            slots.append(slot)
-            found.add(slot)
-        missing = [value for i, value in enumerate(self._stand_ins) if i not in found]
-        if missing:
-            raise ValueError(f"stand-ins not among the query's parameters: {missing!r}")
-        return sql, tuple(params), tuple(slots)
+        return sql, tuple(params), slots_of(params, self._stand_ins)
 
     def rows(self, *values: Any) -> list[Any]:
         if len(values) != len(self._stand_ins):
@@ -150,8 +134,38 @@ class PreparedQuery:
                     self._compiled = self._compile()
                 compiled = self._compiled
         sql, params, slots = compiled
-        bound = [
-            param if slot is None else values[slot]
-            for param, slot in zip(params, slots, strict=True)
-        ]
-        return _fetch(sql, bound)
+        return _fetch(sql, bound(params, slots, values))
+
+
+def slots_of(params: Sequence[Any], stand_ins: Sequence[Any]) -> tuple[int | None, ...]:
+    """For each parameter of SQL compiled with `stand_ins` (values of the right
+    types that occur nowhere else in it): the index of the stand-in it is (same
+    type, same value), or None for a parameter of its own. Every stand-in must come
+    out as a parameter: one that a field converted, or that the ORM folded into
+    the SQL, fails here rather than running SQL with the stand-in in it."""
+    slots: list[int | None] = []
+    for param in params:
+        slots.append(
+            next(
+                (
+                    index
+                    for index, stand_in in enumerate(stand_ins)
+                    if type(param) is type(stand_in) and param == stand_in
+                ),
+                None,
+            )
+        )
+    missing = [value for i, value in enumerate(stand_ins) if i not in slots]
+    if missing:
+        raise ValueError(f"stand-ins not among the query's parameters: {missing!r}")
+    return tuple(slots)
+
+
+def bound(
+    params: Sequence[Any], slots: Sequence[int | None], values: Sequence[Any]
+) -> list[Any]:
+    """The parameters of `slots_of`'s SQL with `values` in the stand-ins' places."""
+    return [
+        param if slot is None else values[slot]
+        for param, slot in zip(params, slots, strict=True)
+    ]

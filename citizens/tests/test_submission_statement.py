@@ -1,0 +1,282 @@
+"""Sending a request is one statement (`help_request_submit`): every row it writes is
+checked here against what the separate writes it replaced would have made, and a
+submission that finds the draft taken writes nothing at all."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory
+from citizens.models import (
+    Attachment,
+    Consent,
+    ConsentMethod,
+    ConsentRecipient,
+    HelpRequest,
+    HelpRequestDraft,
+    ReferenceCounter,
+    Status,
+    StatusChange,
+)
+from citizens.services import help_request_submit
+from citizens.tests.factories import (
+    HelpRequestDraftFactory,
+    answers_for_someone_else,
+    complete_answers,
+    postcode_area,
+)
+from municipalities.models import Place, PostcodeArea
+from municipalities.tests.factories import NeighbourhoodFactory
+from notifications.models import Delivery, OutboxEmail
+from socialdomain.lib.inserts import insert_select
+from tests.fixtures.personas import Place as Persona
+
+pytestmark = pytest.mark.django_db
+
+RECEIVED = "citizens.help_request_received"
+FOLLOW_INVITATION = "citizens.follow_invitation"
+
+
+def _document(help_request: HelpRequest) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_document::text FROM citizens_helprequest WHERE id = %s",
+            [help_request.pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def _recomputed_document(help_request: HelpRequest) -> str:
+    help_request.refresh_search_document()
+    return _document(help_request)
+
+
+def test_the_written_search_document_is_the_one_a_refresh_computes(
+    den_helder_postcode: PostcodeArea,
+) -> None:
+    # A resident without a name yet: the name typed in the form is in the document.
+    resident = UserFactory(full_name="")
+    draft = HelpRequestDraftFactory(owner=resident)
+
+    help_request = help_request_submit(draft=draft, user=resident)
+
+    written = _document(help_request)
+    assert "sann" in written and "woningcorporatie" in written
+    assert "'hv':1A" in written  # the reference, first and weighing most
+    assert written == _recomputed_document(help_request)
+    # The search document is the database's: read from it when asked for.
+    assert str(help_request.search_document) == written
+
+
+def test_a_request_for_someone_else_has_their_name_and_an_invitation(
+    resident: User, den_helder_postcode: PostcodeArea
+) -> None:
+    answers = answers_for_someone_else("Oma@Example.test")
+    draft = HelpRequestDraftFactory(owner=resident, answers=answers)
+
+    help_request = help_request_submit(draft=draft, user=resident)
+
+    help_request.refresh_from_db()
+    assert help_request.resident is None
+    assert help_request.filed_by == resident
+    assert help_request.subject_email == "Oma@Example.test"
+    written = _document(help_request)
+    assert "oma" in written
+    assert written == _recomputed_document(help_request)
+    deliveries = {d.kind: d for d in Delivery.objects.all()}
+    assert set(deliveries) == {RECEIVED, FOLLOW_INVITATION}
+    assert deliveries[RECEIVED].recipient == resident
+    assert deliveries[FOLLOW_INVITATION].recipient_key == "eoma@example.test"
+    assert {d.object_id for d in deliveries.values()} == {str(help_request.pk)}
+    assert OutboxEmail.objects.filter(delivery__in=deliveries.values()).count() == 2
+
+
+def test_every_row_of_the_submission_is_written_with_the_request(
+    den_helder: Persona, den_helder_postcode: PostcodeArea
+) -> None:
+    resident = UserFactory(full_name="")
+    answers = complete_answers(
+        {
+            "consent": {
+                "share_with_community_centre": "on",
+                "share_with_local_organisations": "on",
+            }
+        }
+    )
+    draft = HelpRequestDraftFactory(owner=resident, answers=answers)
+    document = Attachment.objects.create(
+        draft=draft,
+        uploaded_by=resident,
+        original_name="brief.pdf",
+        content_type="application/pdf",
+        size=10,
+        storage_name="a" * 64,
+    )
+    before = timezone.now()
+
+    help_request = help_request_submit(draft=draft, user=resident)
+
+    stored = HelpRequest.objects.get(pk=help_request.pk)
+    assert stored.reference == help_request.reference
+    assert stored.resident == resident
+    assert stored.municipality == den_helder.municipality
+    assert stored.neighbourhood == den_helder.neighbourhood
+    assert stored.life_events == ["money_worries", "housing"]
+    assert stored.adults == 2
+    assert stored.status == Status.RECEIVED
+    assert stored.submitted_at == stored.privacy_accepted_at
+    assert stored.submitted_at >= before
+    draft = HelpRequestDraft.objects.get(pk=draft.pk)
+    assert draft.submitted_request == stored
+    document.refresh_from_db()
+    assert document.help_request == stored
+    [change] = StatusChange.objects.filter(help_request=stored)
+    assert (change.from_status, change.to_status, change.by) == (
+        "",
+        Status.RECEIVED,
+        resident,
+    )
+    assert change.at == stored.submitted_at
+    consents = Consent.objects.filter(help_request=stored).order_by("recipient")
+    assert [c.recipient for c in consents] == sorted(
+        [ConsentRecipient.COMMUNITY_CENTRES, ConsentRecipient.LOCAL_ORGANISATIONS]
+    )
+    for consent in consents:
+        assert consent.method == ConsentMethod.ONLINE
+        assert consent.recorded_by == resident
+        assert consent.given_at == stored.submitted_at
+        assert consent.expires_at == consent.given_at + dt.timedelta(
+            days=settings.CONSENT_VALID_DAYS
+        )
+        assert consent.withdrawn_at is None
+    resident.refresh_from_db()
+    assert resident.full_name == "Sanne de Vries"
+    [email] = OutboxEmail.objects.all()
+    assert email.delivery.kind == RECEIVED
+    assert email.municipality_id == stored.municipality_id
+
+
+def test_a_resident_with_a_name_keeps_it(
+    resident: User, den_helder_postcode: PostcodeArea
+) -> None:
+    answers = complete_answers({"contact": {"full_name": "S. de Vries-Bakker"}})
+    draft = HelpRequestDraftFactory(owner=resident, answers=answers)
+
+    help_request_submit(draft=draft, user=resident)
+
+    resident.refresh_from_db()
+    assert resident.full_name == "Sanne de Vries"
+
+
+def test_a_submission_that_finds_the_draft_taken_writes_nothing(
+    resident: User, den_helder_postcode: PostcodeArea
+) -> None:
+    draft = HelpRequestDraftFactory(owner=resident)
+    stale = HelpRequestDraft.objects.get(pk=draft.pk)  # read before the first send
+    first = help_request_submit(draft=draft, user=resident)
+    counts = {
+        model: model.objects.count()
+        for model in (HelpRequest, StatusChange, Consent, Delivery, OutboxEmail)
+    }
+
+    # The stale copy does not know that the draft was sent: the statement does.
+    again = help_request_submit(draft=stale, user=resident)
+
+    assert again == first
+    assert ReferenceCounter.objects.get().last_number == 1
+    assert {model: model.objects.count() for model in counts} == counts
+
+
+def test_a_submission_rolled_back_with_its_transaction_leaves_no_trace(
+    resident: User, den_helder_postcode: PostcodeArea
+) -> None:
+    draft = HelpRequestDraftFactory(owner=resident)
+    with transaction.atomic():
+        help_request_submit(draft=draft, user=resident)
+        transaction.set_rollback(True)
+
+    assert not HelpRequest.objects.exists()
+    assert not StatusChange.objects.exists()
+    assert not ReferenceCounter.objects.exists()
+    assert HelpRequestDraft.objects.get(pk=draft.pk).submitted_request is None
+    # The draft can still be sent, and gets the first number.
+    sent = help_request_submit(draft=draft, user=resident)
+    assert sent.reference.endswith("-000001")
+
+
+def test_references_past_a_million_get_a_seventh_digit(
+    resident: User, den_helder_postcode: PostcodeArea
+) -> None:
+    year = timezone.localdate().year
+    ReferenceCounter.objects.create(year=year, last_number=999_999)
+
+    help_request = help_request_submit(
+        draft=HelpRequestDraftFactory(owner=resident), user=resident
+    )
+
+    assert help_request.reference == f"HV-{year}-1000000"
+    assert HelpRequest.objects.get(pk=help_request.pk).reference == (
+        help_request.reference
+    )
+
+
+def test_a_postcode_lies_in_the_neighbourhood_of_its_longest_known_prefix(
+    den_helder: Persona,
+) -> None:
+    four = postcode_area(den_helder.neighbourhood, "1781")
+    five = postcode_area(NeighbourhoodFactory(district=den_helder.district), "1781A")
+    full = postcode_area(NeighbourhoodFactory(district=den_helder.district), "1781AB")
+    municipality_id = den_helder.municipality.pk
+
+    def place(postcode: str) -> Place | None:
+        return PostcodeArea.objects.place_of(postcode)
+
+    assert place("1781 AB") == Place(full.neighbourhood_id, municipality_id)
+    assert place("1781ab") == Place(full.neighbourhood_id, municipality_id)
+    assert place("1781 AC") == Place(five.neighbourhood_id, municipality_id)
+    assert place("1781 BC") == Place(four.neighbourhood_id, municipality_id)
+    assert place("1782 AB") is None
+    for not_a_postcode in ("1781", "ABCD EF", "1781 ABC", "", "1781 A%"):
+        with pytest.raises(ValueError, match="not a postcode"):
+            place(not_a_postcode)
+
+
+def test_insert_select_writes_the_instance_with_typed_values(resident: User) -> None:
+    change = StatusChange(
+        from_status="",
+        to_status=Status.IN_PROGRESS,
+        by=resident,
+        note="50% klaar; 'quote'",
+        at=timezone.now(),
+    )
+    other = HelpRequestDraftFactory(owner=resident)
+    with pytest.raises(ValueError, match="not columns of citizens.StatusChange"):
+        insert_select(change, sql={"help_request": "1"})
+
+    sql, params = insert_select(
+        HelpRequestDraft(owner=resident, answers={"a": [1, "ü"]})
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING id", params)
+        [new_id] = cursor.fetchone()
+    new = HelpRequestDraft.objects.get(pk=new_id)
+    assert new.answers == {"a": [1, "ü"]}
+    assert new.owner == resident
+    assert new.public_id != other.public_id  # the field default, per instance
+    assert new.created_at is not None  # auto_now_add, as save() fills it in
+
+    from citizens.tests.factories import HelpRequestFactory
+
+    help_request = HelpRequestFactory(resident=resident)
+    sql, params = insert_select(
+        change, sql={"help_request_id": ("%s::bigint", [help_request.pk])}
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    stored = StatusChange.objects.get(help_request=help_request, note=change.note)
+    assert stored.to_status == Status.IN_PROGRESS
+    assert stored.at == change.at
