@@ -36,7 +36,10 @@ def hello(request: HttpRequest) -> HttpResponse:
 def one_query(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-        return HttpResponse(str(cursor.fetchone()[0]), content_type="text/plain")
+        # The worker's pid, so that the bench can tell that every worker served.
+        return HttpResponse(
+            f"{cursor.fetchone()[0]} {os.getpid()}", content_type="text/plain"
+        )
 
 
 urlpatterns = [path("hello/", hello), path("one-query/", one_query)]

@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -346,7 +347,11 @@ def pss_mb(pid: int) -> float:
 
 
 def bare_worker_memory(env: dict[str, str], folder: Path, warm: int) -> list[float]:
-    """PSS of the workers of a gunicorn serving bench/bare.py after `warm` requests."""
+    """PSS of the workers of a gunicorn serving bench/bare.py after `warm` requests
+    of each page (half from each of two clients at once), until every worker has
+    served: one client alone often leaves the second worker idle, and a worker fresh
+    from the fork shares nearly all its pages, so its PSS is lower than that of any
+    worker that served."""
     (folder / "bare").mkdir(exist_ok=True)
     with gunicorn(
         env,
@@ -355,9 +360,24 @@ def bare_worker_memory(env: dict[str, str], folder: Path, warm: int) -> list[flo
         app="bench.bare:application",
         ready_path="/hello/",
     ) as (port, pid):
-        for _ in range(warm):
-            request(port, "GET", "/hello/")
-            request(port, "GET", "/one-query/")
+        workers = set(workers_of(pid))
+
+        def client(count: int) -> set[int]:
+            served = set()
+            for _ in range(count):
+                request(port, "GET", "/hello/")
+                served.add(int(request(port, "GET", "/one-query/").body.split()[1]))
+            return served
+
+        served: set[int] = set()
+        with ThreadPoolExecutor(max_workers=2) as clients:
+            for _ in range(10):
+                for part in clients.map(client, [warm // 2 or 1] * 2):
+                    served |= part
+                if workers <= served:
+                    break
+        if not workers <= served:
+            say(f"bare workers that served no request: {sorted(workers - served)}")
         return [pss_mb(worker) for worker in workers_of(pid)]
 
 
