@@ -71,8 +71,8 @@ def first_incomplete_step(draft: HelpRequestDraft) -> Step | None:
 
 
 def cleaned_answers(draft: HelpRequestDraft) -> dict[str, Any]:
-    """All answers, validated again as they would be on the form, and the
-    neighbourhood of the postcode; raises DraftIncomplete for the first step that is
+    """All answers, validated again as they would be on the form, and the place
+    (neighbourhood and municipality) of the postcode; raises DraftIncomplete for the first step that is
     missing or no longer valid."""
     answers: dict[str, Any] = {}
     for step in STEPS:
