@@ -33,15 +33,13 @@ from casework.stages import OPEN_STAGES, Stage
 from citizens.models import Status
 from municipalities.models import Neighbourhood
 from pilots.models import Participant, Pilot
+from socialdomain.lib.choices import KeptChoices
 
 MAX_DAYS = 60
 # Rendered filter fields per worker, keyed by everything they are made of (see
 # QueueFilterForm.rendered_fields); a few teams times a few filter combinations.
 RENDERED_FIELDS_MAX = 64
 _rendered_fields: dict[tuple[Any, ...], SafeString] = {}
-
-
-Choice = tuple[int, str, str]
 
 
 @dataclass(frozen=True)
@@ -52,50 +50,92 @@ class SavedRow:
 
 
 @dataclass(frozen=True)
-class NeighbourhoodRow:
-    pk: int
-    cbs_code: str
-    name: str
-    district_id: int
-    district_code: str
-    district_name: str
+class FilterChoices:
+    """The choices of the four lists that depend on the user (districts,
+    neighbourhoods grouped by district, the team's caseworkers, the pilots) and,
+    for each, the pk of a chosen value (a CBS code or a public id)."""
+
+    districts: KeptChoices
+    neighbourhoods: KeptChoices
+    caseworkers: KeptChoices
+    pilots: KeptChoices
+    district_ids: dict[str, int]
+    neighbourhood_ids: dict[str, int]
+    caseworker_ids: dict[str, int]
+    pilot_ids: dict[str, int]
 
 
-@dataclass(frozen=True)
-class FilterLists:
-    neighbourhoods: list[NeighbourhoodRow]
-    members: list[Choice]
-    pilots: list[Choice]
-    saved: list[SavedRow]
-    # The rows the three choice lists were made of (not the saved filters): with
-    # the language, everything the filter fields' choices depend on.
-    rows: tuple[tuple[Any, ...], ...]
+# FilterChoices per worker, keyed by the rows they are made of: one entry per team
+# (or per set of lists), shared by every language (the labels are the rows' own
+# text or lazy). A changed row is a new key, so nothing needs invalidating.
+FILTER_CHOICES_MAX = 64
+_filter_choices: dict[tuple[tuple[Any, ...], ...], FilterChoices] = {}
 
 
-def _filter_lists(user: User) -> FilterLists:
+def _filter_lists(user: User) -> tuple[tuple[tuple[Any, ...], ...], list[SavedRow]]:
     """The neighbourhoods the user may filter on (with their districts), the team's
     caseworkers and the municipality's pilots with residents from help requests, as
-    (pk, public id, label), and the user's saved filters, in one query: the queue
-    has a fixed query budget (6, with the session, the user, the rows, the view
-    counts and the notification badge), and all four lists are small."""
-    found: dict[str, list[Choice]] = {"member": [], "pilot": [], "saved": []}
-    places: list[NeighbourhoodRow] = []
+    rows (pk, value, label, kind, district id, code, name), and the user's saved
+    filters, in one query: the queue has a fixed query budget (6, with the session,
+    the user, the rows, the view counts and the notification badge), and all four
+    lists are small."""
     rows = COMPILED.rows(("lists", *user_key(user)), lambda: _lists_query(user))
-    for pk, value, label, kind, *district in sorted(
-        rows, key=lambda row: row[2].lower()
-    ):
-        if kind == "neighbourhood":
-            places.append(NeighbourhoodRow(pk, value, label, *district))
-        else:
-            found[kind].append((pk, value, label))
+    saved = sorted(
+        (
+            SavedRow(pk, query, name)
+            for pk, query, name, kind, *_ in rows
+            if kind == "saved"
+        ),
+        key=lambda row: row.name.lower(),
+    )
+    return tuple(tuple(row) for row in rows if row[3] != "saved"), saved
+
+
+def filter_choices(rows: tuple[tuple[Any, ...], ...]) -> FilterChoices:
+    found = _filter_choices.get(rows)
+    if found is None:
+        found = _make_filter_choices(rows)
+        if len(_filter_choices) >= FILTER_CHOICES_MAX:
+            _filter_choices.clear()
+        _filter_choices[rows] = found
+    return found
+
+
+def _make_filter_choices(rows: tuple[tuple[Any, ...], ...]) -> FilterChoices:
+    by_label = sorted(rows, key=lambda row: row[2].lower())
+    members = [
+        (pk, value, label)
+        for pk, value, label, kind, *_ in by_label
+        if kind == "member"
+    ]
+    pilots = [
+        (pk, value, label) for pk, value, label, kind, *_ in by_label if kind == "pilot"
+    ]
     # By district, then by name, as the grouped select shows them.
-    places.sort(key=lambda n: (n.district_name, n.name))
-    return FilterLists(
-        neighbourhoods=places,
-        members=found["member"],
-        pilots=found["pilot"],
-        saved=[SavedRow(pk, query, name) for pk, query, name in found["saved"]],
-        rows=tuple(row for row in rows if row[3] != "saved"),
+    places = sorted(
+        (row for row in rows if row[3] == "neighbourhood"),
+        key=lambda row: (row[6], row[2]),
+    )
+    districts = {code: name for *_, code, name in places}
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for _pk, cbs_code, name, _kind, _district, _code, district_name in places:
+        grouped.setdefault(district_name, []).append((cbs_code, name))
+    return FilterChoices(
+        districts=KeptChoices([("", _("Any district")), *districts.items()]),
+        neighbourhoods=KeptChoices([("", _("Any neighbourhood")), *grouped.items()]),
+        caseworkers=KeptChoices(
+            [("", _("Anyone")), *((value, label) for _pk, value, label in members)]
+        ),
+        pilots=KeptChoices(
+            [
+                ("", _("Any or no pilot")),
+                *((value, label) for _pk, value, label in pilots),
+            ]
+        ),
+        district_ids={code: district for *_, district, code, _name in places},
+        neighbourhood_ids={cbs_code: pk for pk, cbs_code, *_ in places},
+        caseworker_ids={value: pk for pk, value, _label in members},
+        pilot_ids={value: pk for pk, value, _label in pilots},
     )
 
 
@@ -151,20 +191,12 @@ def _lists_query(user: User) -> QuerySet[Any]:
     return neighbourhoods.union(members, pilots, saved, all=True)
 
 
-class FixedChoiceField(forms.ChoiceField):
-    """A ChoiceField whose choices are fixed in the form class. Every form made
-    deep-copies its fields, and ChoiceField copies its choices with every lazy
-    label in them; a form's copy of this field shares the class's list instead
-    (nothing changes a list of choices in place: setting `choices` makes a new
-    one). The queue makes this form on every request."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> FixedChoiceField:
-        return forms.Field.__deepcopy__(self, memo)  # type: ignore[return-value]
-
-
 class QueueFilterForm(forms.Form):
-    view = FixedChoiceField(
-        label=_("View"), choices=View.choices, required=False, widget=forms.HiddenInput
+    view = forms.ChoiceField(
+        label=_("View"),
+        choices=KeptChoices(View.choices),
+        required=False,
+        widget=forms.HiddenInput,
     )
     q = forms.CharField(
         label=_("Search"),
@@ -172,34 +204,36 @@ class QueueFilterForm(forms.Form):
         required=False,
         help_text=_("A reference, a name or words from the request."),
     )
-    status = FixedChoiceField(
+    status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("", _("Any open status")), *Status.choices],
+        choices=KeptChoices([("", _("Any open status")), *Status.choices]),
         required=False,
     )
-    domain = FixedChoiceField(
+    domain = forms.ChoiceField(
         label=_("Domain"),
-        choices=[("", _("Any domain")), *Domain.choices],
+        choices=KeptChoices([("", _("Any domain")), *Domain.choices]),
         required=False,
     )
-    stage = FixedChoiceField(
+    stage = forms.ChoiceField(
         label=_("Stage"),
-        choices=[
-            ("", _("Any open stage")),
-            *((value, label) for value, label in Stage.choices if value in OPEN_STAGES),
-        ],
+        choices=KeptChoices(
+            [
+                ("", _("Any open stage")),
+                *((v, label) for v, label in Stage.choices if v in OPEN_STAGES),
+            ]
+        ),
         required=False,
     )
-    urgency = FixedChoiceField(
+    urgency = forms.ChoiceField(
         label=_("Urgency"),
-        choices=[("", _("Any urgency")), *Urgency.choices],
+        choices=KeptChoices([("", _("Any urgency")), *Urgency.choices]),
         required=False,
     )
     district = forms.ChoiceField(label=_("District"), required=False)
     neighbourhood = forms.ChoiceField(label=_("Neighbourhood"), required=False)
-    deadline = FixedChoiceField(
+    deadline = forms.ChoiceField(
         label=_("Deadline"),
-        choices=[("", _("Any deadline")), *DeadlineFilter.choices],
+        choices=KeptChoices([("", _("Any deadline")), *DeadlineFilter.choices]),
         required=False,
     )
     days = forms.IntegerField(
@@ -211,44 +245,25 @@ class QueueFilterForm(forms.Form):
     )
     caseworker = forms.ChoiceField(label=_("Contact person"), required=False)
     pilot = forms.ChoiceField(label=_("Pilot"), required=False)
-    sort = FixedChoiceField(label=_("Order"), choices=Sort.choices, required=False)
+    sort = forms.ChoiceField(
+        label=_("Order"), choices=KeptChoices(Sort.choices), required=False
+    )
     cursor = forms.CharField(
         label=_("Page"), max_length=500, required=False, widget=forms.HiddenInput
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        lists = _filter_lists(user)
-        neighbourhoods = lists.neighbourhoods
-        self.district_ids = {n.district_code: n.district_id for n in neighbourhoods}
-        self.neighbourhood_ids = {n.cbs_code: n.pk for n in neighbourhoods}
-        districts = {n.district_code: n.district_name for n in neighbourhoods}
-        self.fields["district"].choices = [
-            ("", _("Any district")),
-            *districts.items(),
-        ]
-        grouped: dict[str, list[tuple[str, str]]] = {}
-        for neighbourhood in neighbourhoods:
-            grouped.setdefault(neighbourhood.district_name, []).append(
-                (neighbourhood.cbs_code, neighbourhood.name)
-            )
-        self.fields["neighbourhood"].choices = [
-            ("", _("Any neighbourhood")),
-            *grouped.items(),
-        ]
-        members, pilots = lists.members, lists.pilots
-        self.saved_filters = lists.saved
-        self.lists_rows = lists.rows
-        self.caseworker_ids = {public_id: pk for pk, public_id, _l in members}
-        self.fields["caseworker"].choices = [
-            ("", _("Anyone")),
-            *((public_id, label) for _pk, public_id, label in members),
-        ]
-        self.pilot_ids = {public_id: pk for pk, public_id, _l in pilots}
-        self.fields["pilot"].choices = [
-            ("", _("Any or no pilot")),
-            *((public_id, label) for _pk, public_id, label in pilots),
-        ]
+        self.lists_rows, self.saved_filters = _filter_lists(user)
+        choices = filter_choices(self.lists_rows)
+        self.district_ids = choices.district_ids
+        self.neighbourhood_ids = choices.neighbourhood_ids
+        self.caseworker_ids = choices.caseworker_ids
+        self.pilot_ids = choices.pilot_ids
+        self.fields["district"].choices = choices.districts
+        self.fields["neighbourhood"].choices = choices.neighbourhoods
+        self.fields["caseworker"].choices = choices.caseworkers
+        self.fields["pilot"].choices = choices.pilots
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
