@@ -18,7 +18,10 @@ from citizens.models import (
     UrgentSituation,
 )
 from municipalities.models import PostcodeArea
+from socialdomain.lib.choices import KeptChoices
 
+# The steps' fixed choices are KeptChoices: every send validates all seven steps
+# again, and each form made copies its fields (socialdomain/lib/choices.py).
 MAX_STORY = 5000
 MAX_TEXT = 3000
 
@@ -29,13 +32,13 @@ class ForWhomForm(forms.Form):
 
     for_whom = forms.ChoiceField(
         label=_("Who needs help?"),
-        choices=[(MYSELF, _("I do")), (SOMEONE_ELSE, _("Someone else"))],
+        choices=KeptChoices([(MYSELF, _("I do")), (SOMEONE_ELSE, _("Someone else"))]),
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose who needs help.")},
     )
     relationship = forms.ChoiceField(
         label=_("What are you to this person?"),
-        choices=[("", "—"), *Relationship.choices],
+        choices=KeptChoices([("", "—"), *Relationship.choices]),
         required=False,
     )
     subject_name = forms.CharField(
@@ -75,7 +78,7 @@ class ForWhomForm(forms.Form):
 class SituationForm(forms.Form):
     life_events = forms.MultipleChoiceField(
         label=_("What is going on? Tick everything that fits."),
-        choices=LifeEvent.choices,
+        choices=KeptChoices(LifeEvent.choices),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Tick at least one thing that fits.")},
     )
@@ -152,7 +155,7 @@ class UrgencyForm(forms.Form):
     urgent_situations = forms.MultipleChoiceField(
         label=_("Is one of these true for you right now?"),
         help_text=_("Then we will contact you sooner. Tick nothing if none is true."),
-        choices=UrgentSituation.choices,
+        choices=KeptChoices(UrgentSituation.choices),
         widget=forms.CheckboxSelectMultiple(attrs={"data-urgent": "true"}),
         required=False,
     )
@@ -184,7 +187,7 @@ class ContactForm(forms.Form):
     )
     contact_methods = forms.MultipleChoiceField(
         label=_("How do you want us to contact you?"),
-        choices=ContactMethod.choices,
+        choices=KeptChoices(ContactMethod.choices),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one way to contact you.")},
     )
