@@ -10,11 +10,11 @@ from __future__ import annotations
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import User
-from socialdomain.lib.compiled import PreparedQuery
+from socialdomain.lib.compiled import ModelRows, PreparedQuery
 
-_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
+_USERS = ModelRows(User)
 _LOAD = PreparedQuery(
-    lambda pk: User._default_manager.filter(pk=pk).values_list(*_FIELDS),
+    lambda pk: User._default_manager.filter(pk=pk).values_list(*_USERS.columns),
     -918_273_645,
 )
 
@@ -24,7 +24,7 @@ class UserBackend(ModelBackend):
         rows = _LOAD.rows(user_id)
         if not rows:
             return None
-        user = User.from_db("default", _FIELDS, rows[0])
+        user: User = _USERS.instance(rows[0])
         return user if self.user_can_authenticate(user) else None
 
 

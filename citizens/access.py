@@ -14,8 +14,19 @@ from citizens.models import (
     HelpRequest,
     HelpRequestDraft,
 )
+from socialdomain.lib.compiled import ModelRows, PreparedQuery
 
 SESSION_DRAFTS = "help_request_drafts"
+
+# Every step of asking for help and the send load the draft by its public id: SQL
+# compiled once per process (socialdomain/lib/compiled.py), not the ORM each time.
+_DRAFTS = ModelRows(HelpRequestDraft)
+_DRAFT_BY_PUBLIC_ID = PreparedQuery(
+    lambda public_id: HelpRequestDraft.objects.filter(public_id=public_id).values_list(
+        *_DRAFTS.columns
+    ),
+    UUID("5eed0000-0000-4000-8000-00000000d4af"),
+)
 
 
 def remember_draft(request: HttpRequest, draft: HelpRequestDraft) -> None:
@@ -26,9 +37,10 @@ def remember_draft(request: HttpRequest, draft: HelpRequestDraft) -> None:
 
 def get_draft_for_request(request: HttpRequest, public_id: UUID) -> HelpRequestDraft:
     """The owner's draft, or an ownerless draft started in this browser session."""
-    draft = HelpRequestDraft.objects.filter(public_id=public_id).first()
-    if draft is None:
+    rows = _DRAFT_BY_PUBLIC_ID.rows(public_id)
+    if not rows:
         raise Http404
+    draft: HelpRequestDraft = _DRAFTS.instance(rows[0])
     user = request.user
     if draft.owner_id is not None:
         if user.is_authenticated and draft.owner_id == user.pk:

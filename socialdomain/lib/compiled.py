@@ -32,9 +32,9 @@ from typing import Any
 
 import psycopg
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.backends.utils import CursorWrapper
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 # Nothing: the queryset can have no rows (EmptyResultSet when compiling).
 _EMPTY = None
@@ -169,3 +169,27 @@ def bound(
         param if slot is None else values[slot]
         for param, slot in zip(params, slots, strict=True)
     ]
+
+
+class ModelRows:
+    """Model instances from rows of all the model's concrete columns (in
+    `columns` order), as the ORM makes them: each field's own `from_db_value`
+    (a JSONField decodes its text, as Django has psycopg load jsonb as text) and
+    then `Model.from_db`. For a PreparedQuery over a model whose columns do need
+    converting."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        fields = model._meta.concrete_fields
+        self.columns: tuple[str, ...] = tuple(field.attname for field in fields)
+        self._converted = tuple(
+            (index, field)
+            for index, field in enumerate(fields)
+            if hasattr(field, "from_db_value")
+        )
+
+    def instance(self, row: Sequence[Any]) -> Any:
+        values = list(row)
+        for index, field in self._converted:
+            values[index] = field.from_db_value(values[index], None, connection)
+        return self.model.from_db(DEFAULT_DB_ALIAS, self.columns, values)

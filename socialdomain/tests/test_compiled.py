@@ -149,3 +149,25 @@ def test_the_sql_run_again_and_again_becomes_a_prepared_statement() -> None:
     assert any(
         "$1" in sql and "municipalities_municipality" in sql for sql in statements
     )
+
+
+def test_model_rows_make_the_instance_the_orm_makes_json_included() -> None:
+    from citizens.access import _DRAFT_BY_PUBLIC_ID, _DRAFTS
+    from citizens.models import HelpRequestDraft
+
+    answers = {"situation": {"life_events": ["illness"], "story": "Één regel"}}
+    saved = HelpRequestDraft.objects.create(answers=answers, email="a@example.nl")
+
+    loaded = _DRAFTS.instance(_DRAFT_BY_PUBLIC_ID.rows(saved.public_id)[0])
+    by_orm = HelpRequestDraft.objects.get(pk=saved.pk)
+
+    assert loaded.answers == answers
+    assert {c: getattr(loaded, c) for c in _DRAFTS.columns} == {
+        c: getattr(by_orm, c) for c in _DRAFTS.columns
+    }
+    assert not loaded._state.adding
+    assert loaded._state.db == "default"
+    loaded.email = "b@example.nl"
+    loaded.save(update_fields=["email"])
+    assert HelpRequestDraft.objects.get(pk=saved.pk).email == "b@example.nl"
+    assert _DRAFT_BY_PUBLIC_ID.rows(HelpRequestDraft().public_id) == []
