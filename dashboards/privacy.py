@@ -7,7 +7,9 @@ secondary suppression hides more cells (shown as "x", as Statistics Netherlands
 (CBS) marks them: not "<5", for the value may be 9) until, for every relation:
 - no single hidden cell remains (plain subtraction);
 - when the total is shown, the hidden cells are not all known to lie below 5 (or
-  their sum would pin them down when it is 0 or the maximum);
+  their sum would pin them down when it is 0 or the maximum), and together they
+  hold 0 or at least 5 (the total minus the shown cells is their sum: a rest of
+  1 to 4 is a small count of its own, even when one of them is an "x");
 - no hidden cell follows from all relations together (exact linear algebra).
 The same cells are hidden whatever part of the table a page shows, because pages
 suppress the whole table first and show a part of it afterwards.
@@ -89,7 +91,14 @@ def suppress(
             inside = [key for key in members if key in hidden]
             if len(inside) == 1:
                 added = smallest(members)
-            elif inside and total not in hidden and all(key in small for key in inside):
+            elif (
+                inside
+                and total not in hidden
+                and (
+                    all(key in small for key in inside)
+                    or 0 < sum(full[key] for key in inside) < threshold
+                )
+            ):
                 added = smallest(list(parts))
                 if added is None:
                     added = smallest([total])

@@ -118,6 +118,20 @@ def test_small_cells_whose_sum_pins_them_down_are_protected_by_a_larger_one() ->
         assert len(possible["a"]) > 1 and len(possible["b"]) > 1, (a, b, possible)
 
 
+def test_the_hidden_cells_of_a_shown_total_never_hold_one_to_four_together() -> None:
+    # An outside table (a 0 is safe there): the 1 is hidden, then the 0 beside it,
+    # and 10 - 9 would still tell that the two hold 1 together (found by the
+    # attack test on the data of 2026-12-06). A third cell must go too.
+    relations = [("T", ["a", "b", "c"])]
+    result = suppress({"T": 10, "a": 1, "b": 0, "c": 9}, relations, zero_is_safe=True)
+
+    assert not result.is_shown("a") and not result.is_shown("b")
+    hidden_parts = [k for k in ("a", "b", "c") if not result.is_shown(k)]
+    rest = sum(result.values[k] for k in hidden_parts)
+    assert not result.is_shown("T") or not 1 <= rest <= 4, (hidden_parts, rest)
+    assert not result.is_shown("c")
+
+
 def test_a_cell_that_follows_from_rows_and_columns_together_is_protected() -> None:
     # Two rectangles of hidden cells joined by one cell would leave that cell
     # determined by the rows and columns together, although no line has one hidden.
