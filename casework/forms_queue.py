@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,16 +54,17 @@ class SavedRow:
 class FilterChoices:
     """The choices of the four lists that depend on the user (districts,
     neighbourhoods grouped by district, the team's caseworkers, the pilots) and,
-    for each, the pk of a chosen value (a CBS code or a public id)."""
+    for each, the pk of a chosen value (a CBS code or a public id). Shared by every
+    form of the worker that has the same lists rows: read, never changed."""
 
     districts: KeptChoices
     neighbourhoods: KeptChoices
     caseworkers: KeptChoices
     pilots: KeptChoices
-    district_ids: dict[str, int]
-    neighbourhood_ids: dict[str, int]
-    caseworker_ids: dict[str, int]
-    pilot_ids: dict[str, int]
+    district_ids: Mapping[str, int]
+    neighbourhood_ids: Mapping[str, int]
+    caseworker_ids: Mapping[str, int]
+    pilot_ids: Mapping[str, int]
 
 
 # FilterChoices per worker, keyed by the rows they are made of: one entry per team

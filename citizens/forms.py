@@ -1,5 +1,7 @@
 """One form per step of asking for help. Each validates and normalises its answers,
-which are kept in the draft as JSON until the request is sent."""
+which are kept in the draft as JSON until the request is sent. Fixed choices are
+KeptChoices (socialdomain/lib/choices.py): every send validates all seven steps
+again, and each form made copies its fields."""
 
 import re
 from typing import Any
@@ -20,8 +22,6 @@ from citizens.models import (
 from municipalities.models import PostcodeArea
 from socialdomain.lib.choices import KeptChoices
 
-# The steps' fixed choices are KeptChoices: every send validates all seven steps
-# again, and each form made copies its fields (socialdomain/lib/choices.py).
 MAX_STORY = 5000
 MAX_TEXT = 3000
 

@@ -11,7 +11,9 @@ see them). Only the SQL is kept, never a result.
 
 Use it only for `values_list` querysets whose columns need no conversion from the
 database (integers, text, dates, aware datetimes: psycopg returns them as Django
-would) and whose key holds everything the queryset depends on.
+would) and whose key holds everything the queryset depends on. For whole model
+instances, `ModelRows` gives the columns to select and applies the fields' own
+conversions (a JSONField's decoding) to each row.
 
 Both kinds run on a psycopg cursor with server-side binding, which (unlike the
 client-side cursor Django uses for the ORM) can use prepared statements: psycopg
