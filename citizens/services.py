@@ -41,8 +41,9 @@ from citizens.reminders import (
 from citizens.steps import STEPS, Step
 from networks.models import Organisation
 from notifications import outbox
-from socialdomain.lib.compiled import preparing_cursor
+from socialdomain.lib.compiled import numbered, preparing_cursor
 from socialdomain.lib.inserts import insert_select
+from socialdomain.lib.validation import validating
 
 CONFIRMATION_SALT = "citizens.draft-email-confirmation"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # three days
@@ -59,7 +60,9 @@ class DraftIncomplete(Exception):
 
 
 def bound_form(draft: HelpRequestDraft, step: Step) -> Form:
-    return step.form_class(data=draft.answers_for(step.slug) or None)
+    """The step's form bound to the draft's answers, for validating only (it shares
+    the class's fields: socialdomain/lib/validation.py)."""
+    return validating(step.form_class, draft.answers_for(step.slug) or None)
 
 
 def first_incomplete_step(draft: HelpRequestDraft) -> Step | None:
@@ -219,8 +222,8 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
     sql, params = _submission(
         draft=draft, user=user, answers=answers, help_request=help_request, now=now
     )
-    with preparing_cursor() as cursor:
-        cursor.execute(sql, params)
+    with preparing_cursor(raw=True) as cursor:
+        cursor.execute(numbered(sql), params)
         row = cursor.fetchone()
     if row is None:
         return HelpRequest.objects.get(draft=draft.pk)

@@ -6,7 +6,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from municipalities.models import Municipality
-from socialdomain.lib.compiled import CompiledQueries, PreparedQuery
+from socialdomain.lib.compiled import (
+    CompiledQueries,
+    PreparedQuery,
+    numbered,
+    preparing_cursor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +176,18 @@ def test_model_rows_make_the_instance_the_orm_makes_json_included() -> None:
     loaded.save(update_fields=["email"])
     assert HelpRequestDraft.objects.get(pk=saved.pk).email == "b@example.nl"
     assert _DRAFT_BY_PUBLIC_ID.rows(HelpRequestDraft().public_id) == []
+
+
+def test_numbered_gives_postgresql_placeholders_and_refuses_other_percents() -> None:
+    assert numbered("SELECT %s::int, %s, 'a'") == "SELECT $1::int, $2, 'a'"
+    # Kept per text: the same object for the same SQL.
+    assert numbered("SELECT %s") is numbered("SELECT %s")
+    for sql in ("SELECT 1 WHERE x LIKE 'a%%'", "SELECT %(name)s"):
+        with pytest.raises(ValueError, match="only %s"):
+            numbered(sql)
+
+
+def test_a_raw_cursor_runs_numbered_sql_with_its_values() -> None:
+    with preparing_cursor(raw=True) as cursor:
+        cursor.execute(numbered("SELECT %s::int + %s::int, %s::text"), [2, 3, "x"])
+        assert cursor.fetchone() == (5, "x")
