@@ -19,7 +19,7 @@ from citizens.models import (
     Relationship,
     UrgentSituation,
 )
-from municipalities.models import PostcodeArea
+from municipalities.models import Place, PostcodeArea
 from socialdomain.lib.choices import KeptChoices
 
 MAX_STORY = 5000
@@ -165,6 +165,11 @@ POSTCODE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{2})\s*$")
 
 
 class ContactForm(forms.Form):
+    # Whether the postcode must lie in a municipality of Buurtkracht to be valid
+    # (looked up in PostcodeArea; `place` holds what was found).
+    looks_up_place = True
+    place: Place | None = None
+
     full_name = forms.CharField(
         label=_("Your name"),
         max_length=200,
@@ -214,7 +219,8 @@ class ContactForm(forms.Form):
                 _("A postcode has 4 digits and 2 letters, like 1781 AB.")
             )
         postcode = f"{match.group(1)} {match.group(2).upper()}"
-        # Kept for the submission, which would otherwise look it up again.
+        if not self.looks_up_place:
+            return postcode
         self.place = PostcodeArea.objects.place_of(postcode)
         if self.place is None:
             raise forms.ValidationError(
@@ -248,6 +254,14 @@ class ContactForm(forms.Form):
                     "phone", _("Fill in your phone number so that we can call you.")
                 )
         return data
+
+
+class ContactFormAtSend(ContactForm):
+    """The contact step as the send checks it once more: the submission's one
+    statement looks the postcode's place up itself and writes nothing when the
+    postcode lies in no municipality of Buurtkracht (any more)."""
+
+    looks_up_place = False
 
 
 class ConsentForm(forms.Form):

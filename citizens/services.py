@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from citizens import uploads
-from citizens.forms import ConsentForm, ContactForm, ForWhomForm
+from citizens.forms import ConsentForm, ContactForm, ContactFormAtSend, ForWhomForm
 from citizens.models import (
     PURPOSE_OF_RECIPIENT,
     Attachment,
@@ -39,6 +39,7 @@ from citizens.reminders import (
     MessageForResident,
 )
 from citizens.steps import STEPS, Step
+from municipalities.models import PostcodeArea
 from networks.models import Organisation
 from notifications import outbox
 from socialdomain.lib.compiled import numbered, preparing_cursor
@@ -73,18 +74,22 @@ def first_incomplete_step(draft: HelpRequestDraft) -> Step | None:
     return None
 
 
+# The send checks the contact step without looking up the postcode's place: its
+# one statement does (`_submission`).
+_AT_SEND = {ContactForm: ContactFormAtSend}
+
+
 def cleaned_answers(draft: HelpRequestDraft) -> dict[str, Any]:
-    """All answers, validated again as they would be on the form, and the place
-    (neighbourhood and municipality) of the postcode; raises DraftIncomplete for the first step that is
-    missing or no longer valid."""
+    """All answers, validated again as they would be on the form, but for the
+    place of the postcode (see `_AT_SEND`); raises DraftIncomplete for the first
+    step that is missing or no longer valid."""
     answers: dict[str, Any] = {}
     for step in STEPS:
-        form = bound_form(draft, step)
+        form_class = _AT_SEND.get(step.form_class, step.form_class)
+        form = validating(form_class, draft.answers_for(step.slug) or None)
         if not form.is_bound or not form.is_valid():
             raise DraftIncomplete(step)
         answers.update(form.cleaned_data)
-        if isinstance(form, ContactForm):
-            answers["place"] = form.place
     return answers
 
 
@@ -226,8 +231,16 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
         cursor.execute(numbered(sql), params)
         row = cursor.fetchone()
     if row is None:
-        return HelpRequest.objects.get(draft=draft.pk)
-    help_request.pk, help_request.reference = row[0], row[1]
+        sent = HelpRequest.objects.filter(draft=draft.pk).first()
+        if sent is None:  # not taken by another send: the postcode has no place
+            raise DraftIncomplete(next(s for s in STEPS if s.form_class is ContactForm))
+        return sent
+    (
+        help_request.pk,
+        help_request.reference,
+        help_request.municipality_id,
+        help_request.neighbourhood_id,
+    ) = row[:4]
     help_request._state.adding = False
     help_request._state.db = connection.alias
     del help_request.search_document  # computed by the database: read when asked
@@ -239,9 +252,8 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
 def _new_help_request(
     *, user: User, answers: dict[str, Any], now: datetime
 ) -> HelpRequest:
-    """The request as the statement writes it, but for its id, reference number and
-    search document."""
-    place = answers["place"]
+    """The request as the statement writes it, but for its id, reference number,
+    place (municipality and neighbourhood) and search document."""
     on_behalf = answers["for_whom"] == ForWhomForm.SOMEONE_ELSE
     return HelpRequest(
         resident=None if on_behalf else user,
@@ -250,8 +262,6 @@ def _new_help_request(
         subject_name=answers["subject_name"],
         subject_email=answers["subject_email"],
         subject_consent=answers["subject_consent"],
-        municipality_id=place.municipality_id,
-        neighbourhood_id=place.neighbourhood_id,
         life_events=answers["life_events"],
         story=answers["story"],
         adults=answers["adults"],
@@ -279,16 +289,19 @@ def _submission(
     now: datetime,
 ) -> tuple[str, list[Any]]:
     """The one statement of `help_request_submit` and its parameters; it returns
-    (id, reference) of the new request, or no row when the draft was sent already.
-    Every WITH item but the first two writes once per row of `claimed`, which holds
-    the new request's id when this submission took the draft, and is empty when
-    another one did."""
+    (id, reference, municipality id, neighbourhood id) of the new request, or no
+    row when the draft was sent already or its postcode has no place. Every WITH
+    item after `claimed` writes once per row of it, which holds the new request's
+    id when this submission took the draft, and is empty when another one did or
+    when `place` (the neighbourhood and municipality of the postcode) is empty."""
+    place_sql, place_params = PostcodeArea.objects.place_sql(answers["postcode"])
     parts: list[tuple[str, str, list[Any]]] = [
+        ("place (neighbourhood_id, municipality_id)", place_sql, place_params),
         (
             "claimed",
             f"UPDATE {HelpRequestDraft._meta.db_table} AS draft "
             "SET submitted_request_id = request_id.id, updated_at = %s "
-            "FROM request_id "
+            "FROM request_id, place "
             "WHERE draft.id = %s AND draft.submitted_request_id IS NULL "
             "RETURNING request_id.id",
             [now, draft.pk],
@@ -314,10 +327,18 @@ def _submission(
             "id": "claimed.id",
             "reference": "number.reference",
             "search_document": document,
+            "municipality_id": "place.municipality_id",
+            "neighbourhood_id": "place.neighbourhood_id",
         },
-        source="claimed, number",
+        source="claimed, number, place",
     )
-    parts.append(("request", f"{sql} RETURNING id, reference", params))
+    parts.append(
+        (
+            "request",
+            f"{sql} RETURNING id, reference, municipality_id, neighbourhood_id",
+            params,
+        )
+    )
     parts.append(
         (
             "documents",
@@ -360,8 +381,8 @@ def _submission(
             kind=HelpRequestReceived(),
             object_id_sql="claimed.id::varchar",
             recipient=user,
-            municipality_id=help_request.municipality_id,
-            source="claimed",
+            municipality_id_sql="place.municipality_id",
+            source="claimed, place",
             now=now,
         )
     ]
@@ -372,8 +393,8 @@ def _submission(
                 kind=FollowInvitation(),
                 object_id_sql="claimed.id::varchar",
                 address=help_request.subject_email,
-                municipality_id=help_request.municipality_id,
-                source="claimed",
+                municipality_id_sql="place.municipality_id",
+                source="claimed, place",
                 now=now,
             )
         )
@@ -390,7 +411,8 @@ def _submission(
     ]
     statement = (
         f"WITH {', '.join(items)} "
-        "SELECT request.id, request.reference, pg_notify(%s, '') FROM request"
+        "SELECT request.id, request.reference, request.municipality_id, "
+        "request.neighbourhood_id, pg_notify(%s, '') FROM request"
     )
     return statement, values
 

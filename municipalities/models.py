@@ -9,7 +9,7 @@ the aggregate figures of every municipality of their region and nothing else.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -210,12 +210,21 @@ class PostcodeAreaQuerySet(models.QuerySet["PostcodeArea"]):
     def place_of(self, postcode: str) -> Place | None:
         """The neighbourhood (and its municipality) of a Dutch postcode ("1781 AB"),
         by its longest known prefix: the full postcode, then five characters, then
-        the four digits. Asked on every submission, so one prepared query."""
-        compact = postcode.replace(" ", "").upper()
-        if not POSTCODE.fullmatch(compact):
-            raise ValueError(f"not a postcode: {postcode!r}")
-        rows = _PLACE_OF.rows(compact, compact[:5], compact[:4])
+        the four digits. One prepared query."""
+        rows = _PLACE_OF.rows(*_prefixes(postcode))
         return Place(*rows[0]) if rows else None
+
+    def place_sql(self, postcode: str) -> tuple[str, list[Any]]:
+        """`place_of` as SQL and parameters, for a WITH item of a larger statement:
+        at most one row of (neighbourhood id, municipality id), in that order."""
+        return _PLACE_OF.sql(*_prefixes(postcode))
+
+
+def _prefixes(postcode: str) -> tuple[str, str, str]:
+    compact = postcode.replace(" ", "").upper()
+    if not POSTCODE.fullmatch(compact):
+        raise ValueError(f"not a postcode: {postcode!r}")
+    return compact, compact[:5], compact[:4]
 
 
 class Place(NamedTuple):

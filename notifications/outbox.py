@@ -125,6 +125,7 @@ def transactional_parts(
     recipient: User | None = None,
     address: str = "",
     municipality_id: int | None = None,
+    municipality_id_sql: str = "",
     params: dict[str, Any] | None = None,
     source: str = "",
     now: datetime | None = None,
@@ -134,7 +135,8 @@ def transactional_parts(
     the delivery (ON CONFLICT DO NOTHING on its unique constraint, so twice for the
     same kind, object and recipient is one e-mail) and the e-mail when the delivery
     is new. With `source` (a WITH item of the caller's statement) the delivery is
-    written once per row of it, and `object_id_sql` may name its columns."""
+    written once per row of it, and `object_id_sql` and `municipality_id_sql` may
+    name its columns. The e-mail takes its municipality from its delivery."""
     assert kind.key in REGISTRY, kind.key
     assert (object_id is None) != (not object_id_sql), "object_id or object_id_sql"
     now = now or timezone.now()
@@ -152,19 +154,22 @@ def transactional_parts(
         created_at=now,
         finished_at=now,
     )
-    email = OutboxEmail(
-        municipality_id=municipality_id, next_attempt_at=now, created_at=now
-    )
+    email = OutboxEmail(next_attempt_at=now, created_at=now)
+    columns = {"object_id": object_id_sql, "municipality_id": municipality_id_sql}
     d_insert, d_params = insert_select(
-        delivery,
-        sql={"object_id": object_id_sql} if object_id_sql else None,
-        source=source,
+        delivery, sql={c: sql for c, sql in columns.items() if sql}, source=source
     )
     e_insert, e_params = insert_select(
-        email, sql={"delivery_id": f"{name}_delivery.id"}, source=f"{name}_delivery"
+        email,
+        sql={
+            "delivery_id": f"{name}_delivery.id",
+            "municipality_id": f"{name}_delivery.municipality_id",
+        },
+        source=f"{name}_delivery",
     )
     ctes = (
-        f"{name}_delivery AS ({d_insert} ON CONFLICT DO NOTHING RETURNING id), "
+        f"{name}_delivery AS ({d_insert} ON CONFLICT DO NOTHING "
+        "RETURNING id, municipality_id), "
         f"{name}_email AS ({e_insert} RETURNING id)"
     )
     return ctes, [*d_params, *e_params]

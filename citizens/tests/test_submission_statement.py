@@ -5,6 +5,7 @@ submission that finds the draft taken writes nothing at all."""
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from citizens.models import (
     Status,
     StatusChange,
 )
-from citizens.services import help_request_submit
+from citizens.services import DraftIncomplete, help_request_submit
 from citizens.tests.factories import (
     HelpRequestDraftFactory,
     answers_for_someone_else,
@@ -158,6 +159,12 @@ def test_every_row_of_the_submission_is_written_with_the_request(
     [email] = OutboxEmail.objects.all()
     assert email.delivery.kind == RECEIVED
     assert email.municipality_id == stored.municipality_id
+    assert email.delivery.municipality_id == stored.municipality_id
+    # The returned request knows the place the statement found.
+    assert (help_request.municipality_id, help_request.neighbourhood_id) == (
+        den_helder.municipality.pk,
+        den_helder.neighbourhood.pk,
+    )
 
 
 def test_a_resident_with_a_name_keeps_it(
@@ -189,6 +196,39 @@ def test_a_submission_that_finds_the_draft_taken_writes_nothing(
     assert again == first
     assert ReferenceCounter.objects.get().last_number == 1
     assert {model: model.objects.count() for model in counts} == counts
+
+
+def test_a_postcode_that_lost_its_place_writes_nothing_and_names_the_contact_step(
+    resident: User, client: Client, den_helder_postcode: PostcodeArea
+) -> None:
+    """The send does not look the postcode up before its statement: the statement
+    does, and writes nothing when the postcode lies in no municipality any more
+    (here its area was removed after the contact step was answered)."""
+    draft = HelpRequestDraftFactory(owner=resident)
+    den_helder_postcode.delete()
+
+    with pytest.raises(DraftIncomplete) as incomplete:
+        help_request_submit(draft=draft, user=resident)
+
+    assert incomplete.value.step.slug == "contact"
+    for model in (HelpRequest, StatusChange, Consent, Delivery, OutboxEmail):
+        assert not model.objects.exists(), model
+    assert not ReferenceCounter.objects.exists()
+    assert HelpRequestDraft.objects.get(pk=draft.pk).submitted_request is None
+
+    # In the browser: back to the contact step, which says what is wrong with it.
+    client.force_login(resident)
+    response = client.post(f"/help/{draft.public_id}/send/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/help/{draft.public_id}/contact/"
+    assert "Eén stap is nog niet helemaal ingevuld" in response.content.decode()
+    response = client.post(
+        f"/help/{draft.public_id}/contact/", draft.answers_for("contact")
+    )
+    assert response.status_code == 400
+    assert "Deze postcode ligt niet in een gemeente die met Buurtkracht werkt" in (
+        response.content.decode()
+    )
+    assert not HelpRequest.objects.exists()
 
 
 def test_a_submission_rolled_back_with_its_transaction_leaves_no_trace(

@@ -154,6 +154,11 @@ class PreparedQuery:
         return sql, tuple(params), slots_of(params, self._stand_ins)
 
     def rows(self, *values: Any) -> list[Any]:
+        return _fetch(*self.sql(*values))
+
+    def sql(self, *values: Any) -> tuple[str, list[Any]]:
+        """The compiled SQL and its parameters with `values`: to run, or to use as
+        a part (a WITH item) of a larger statement."""
         if len(values) != len(self._stand_ins):
             raise TypeError(
                 f"{len(self._stand_ins)} values expected, {len(values)} given"
@@ -165,7 +170,7 @@ class PreparedQuery:
                     self._compiled = self._compile()
                 compiled = self._compiled
         sql, params, slots = compiled
-        return _fetch(sql, bound(params, slots, values))
+        return sql, bound(params, slots, values)
 
 
 def slots_of(params: Sequence[Any], stand_ins: Sequence[Any]) -> tuple[int | None, ...]:
