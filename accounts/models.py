@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -312,3 +313,27 @@ class SecurityEvent(models.Model):
             (str(CHANGE_LABELS.get(key, key)), shown(key, old), shown(key, new))
             for key, (old, new) in self.details.items()
         ]
+
+
+class LoginSession(AbstractBaseSession):
+    """Django's database session with the id of its logged-in user as a column
+    (written from the session's data whenever it is saved), so that the one query
+    that loads the session brings the user's row with it (accounts/sessions.py).
+    Deleting a user ends their sessions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls) -> type[Any]:
+        from accounts.sessions import SessionStore
+
+        return SessionStore

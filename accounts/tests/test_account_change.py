@@ -244,8 +244,8 @@ def test_the_change_page_has_a_fixed_number_of_queries(
 ) -> None:
     client = client_for(functional_admin)
     client.get(change_url(caseworker))
-    # session, user, account, teams, organisations
-    with django_assert_num_queries(5):
+    # session with its user, account, teams, organisations
+    with django_assert_num_queries(4):
         assert client.get(change_url(caseworker)).status_code == 200
 
 

@@ -5,9 +5,9 @@ submission that finds the draft taken writes nothing at all."""
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.conf import settings
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User

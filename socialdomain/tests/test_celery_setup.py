@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from celery.schedules import crontab
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from accounts.models import LoginSession
 from accounts.tasks import clear_expired_sessions
 from socialdomain.celery import app
 
@@ -49,13 +49,13 @@ def test_every_periodic_job_is_a_registered_task_and_daily_ones_avoid_the_dst_ho
 
 def test_clear_expired_sessions_removes_only_expired_sessions(db: None) -> None:
     now = timezone.now()
-    Session.objects.create(
+    LoginSession.objects.create(
         session_key="old", session_data="x", expire_date=now - timedelta(minutes=1)
     )
-    Session.objects.create(
+    LoginSession.objects.create(
         session_key="new", session_data="x", expire_date=now + timedelta(hours=1)
     )
 
     clear_expired_sessions.apply().get()
 
-    assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]
+    assert list(LoginSession.objects.values_list("session_key", flat=True)) == ["new"]

@@ -4,12 +4,12 @@ functional administrator changes a role after confirming their identity."""
 import re
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts import two_factor
 from accounts.models import Role, SecurityEvent, SecurityEventKind, User
+from accounts.sessions import SessionStore
 from accounts.tests.factories import UserFactory
 from tests.browser.helpers import code_from_key, enter_code, log_in
 from tests.fixtures.personas import Place
