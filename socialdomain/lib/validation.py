@@ -11,6 +11,14 @@ shared instead. Cleaning reads fields and never changes them (Field.clean,
 the widgets' value_from_datadict, the form's clean methods); a form class whose
 `__init__` changes its fields must not be validated this way, and such a form is
 refused at first use (its fields then differ from the class's).
+
+Cleaning also makes a BoundField per field (for its name in the data, its
+label and help text: the lazy help text is translated to see whether it is
+empty), a quarter of what is left. The form gets `_Value`s instead: the field,
+its value in the data and its initial value, which is all that Django's cleaning
+(Field._clean_bound_field) reads of a valid value; for anything else (the field
+id of an error) a real BoundField answers. socialdomain/tests/test_validation.py
+compares every step's answers, good and bad, with a form made as usual.
 """
 
 from __future__ import annotations
@@ -30,9 +38,34 @@ class _SharedFields(dict[str, forms.Field]):
         return dict(self)
 
 
+class _Value:
+    """What cleaning reads of a bound field, read as BoundField reads it."""
+
+    __slots__ = ("form", "field", "name")
+
+    def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
+        self.form, self.field, self.name = form, field, name
+
+    @property
+    def data(self) -> Any:
+        return self.form._widget_data_value(
+            self.field.widget, self.form.add_prefix(self.name)
+        )
+
+    @property
+    def initial(self) -> Any:
+        return self.form.get_initial_for_field(self.field, self.name)
+
+    def __getattr__(self, name: str) -> Any:
+        # Anything else (an error's field id, when a value is refused): as the
+        # real BoundField has it.
+        return getattr(self.field.get_bound_field(self.form, self.name), name)
+
+
 def validating(form_class: type[FormT], data: Any) -> FormT:
     """A form of `form_class` bound to `data`, for is_valid(), errors and
-    cleaned_data only: it shares the class's fields, so it must not be rendered."""
+    cleaned_data only: it shares the class's fields and has no BoundFields, so it
+    must not be rendered."""
     form = form_class.__new__(form_class)
     form.base_fields = _SharedFields(form_class.base_fields)
     form.__init__(data=data)  # type: ignore[misc]
@@ -44,4 +77,7 @@ def validating(form_class: type[FormT], data: Any) -> FormT:
             f"{form_class.__name__} changes its fields when made: "
             "validate it with a form of its own"
         )
+    form._bound_fields_cache = {
+        name: _Value(form, field, name) for name, field in form.fields.items()
+    }
     return form
