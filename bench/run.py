@@ -537,8 +537,8 @@ settings module with `bench/urls.py` as URLconf: the production URLs plus
 `/bench-reference/hello/`, `/bench-reference/one-query/` (one ORM lookup) and
 `/bench-reference/one-insert/` (a POST with a CSRF token, one raw INSERT into a table
 of the benchmark's own), and two floors without targets: `/bench-reference/layout/`
-(the portal's layout with an empty page for the logged-in caseworker: session, user,
-notification badge) and `/bench-reference/logged-in-post/` (the resident's POST with
+(the portal's layout with an empty page for the logged-in caseworker: the session
+with its user, notification badge) and `/bench-reference/logged-in-post/` (the resident's POST with
 a CSRF token that writes nothing and redirects). The production URLconf does not
 route to them (tests/test_bench_reference_urls.py). Data: `generate_cases --count
 100000 --seed 42` and `generate_dashboard_data --count 1000000 --seed 43` into one database
