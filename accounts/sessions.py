@@ -36,12 +36,17 @@ _LOAD = PreparedQuery(
 )
 
 # The user row that the last session loaded in this thread (or task) brought, for
-# the auth backend's next get_user of that id; every load replaces it, so a row is
-# never handed to a later request, and it is taken once.
+# the auth backend's next get_user of that id. It is taken once, every load
+# replaces it and every request starts without it (`forget_preloaded_user` on
+# request_started), so a row is never handed to a later request.
 _PRELOADED: ContextVar[tuple[Any, User | None] | None] = ContextVar(
     "accounts_preloaded_user", default=None
 )
 NOT_LOADED = object()
+
+
+def forget_preloaded_user(**kwargs: Any) -> None:
+    _PRELOADED.set(None)
 
 
 def preloaded_user(user_id: Any) -> User | None | object:

@@ -230,11 +230,13 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
     with preparing_cursor(raw=True) as cursor:
         cursor.execute(numbered(sql), params)
         row = cursor.fetchone()
-    if row is None:
+    if row is None:  # sent already, deleted meanwhile, or no place for the postcode
         sent = HelpRequest.objects.filter(draft=draft.pk).first()
-        if sent is None:  # not taken by another send: the postcode has no place
-            raise DraftIncomplete(next(s for s in STEPS if s.form_class is ContactForm))
-        return sent
+        if sent is not None:
+            return sent
+        if not HelpRequestDraft.objects.filter(pk=draft.pk).exists():
+            raise HelpRequestDraft.DoesNotExist
+        raise DraftIncomplete(next(s for s in STEPS if s.form_class is ContactForm))
     (
         help_request.pk,
         help_request.reference,

@@ -2,34 +2,72 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import migrations, models
+from django.utils import timezone
+
+BATCH = 1000
+
+
+def _user_id(data):
+    try:
+        return int(data.get(SESSION_KEY))
+    except (TypeError, ValueError):
+        return None
 
 
 def carry_sessions_over(apps, schema_editor):
     """Unexpired sessions of django_session move to the new table with their user,
-    so that nobody is logged out by this migration."""
-    from django.contrib.auth import SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.utils import timezone
-
+    so that nobody is logged out by this migration; the old table is emptied, so
+    that a rollback cannot bring back a session that was logged out meanwhile, and
+    nothing stays there that `clearsessions` no longer clears."""
     Session = apps.get_model("sessions", "Session")
     LoginSession = apps.get_model("accounts", "LoginSession")
     User = apps.get_model("accounts", "User")
-    users = set(User.objects.values_list("pk", flat=True))
     store = SessionStore()
-    moved = []
-    for old in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        user_id = store.decode(old.session_data).get(SESSION_KEY)
-        user_id = int(user_id) if user_id is not None else None
-        moved.append(
-            LoginSession(
-                session_key=old.session_key,
-                session_data=old.session_data,
-                expire_date=old.expire_date,
-                user_id=user_id if user_id in users else None,
+    unexpired = Session.objects.filter(expire_date__gt=timezone.now()).order_by("pk")
+    last = ""
+    while batch := list(unexpired.filter(pk__gt=last)[:BATCH]):
+        last = batch[-1].pk
+        user_ids = {old.pk: _user_id(store.decode(old.session_data)) for old in batch}
+        users = set(
+            User.objects.filter(pk__in={i for i in user_ids.values() if i}).values_list(
+                "pk", flat=True
             )
         )
-    LoginSession.objects.bulk_create(moved, batch_size=1000)
+        LoginSession.objects.bulk_create(
+            [
+                LoginSession(
+                    session_key=old.session_key,
+                    session_data=old.session_data,
+                    expire_date=old.expire_date,
+                    user_id=user_ids[old.pk] if user_ids[old.pk] in users else None,
+                )
+                for old in batch
+            ]
+        )
+    Session.objects.all().delete()
+
+
+def carry_sessions_back(apps, schema_editor):
+    """The reverse: unexpired sessions go back to django_session (the table of
+    LoginSession is dropped after this)."""
+    Session = apps.get_model("sessions", "Session")
+    LoginSession = apps.get_model("accounts", "LoginSession")
+    unexpired = LoginSession.objects.filter(expire_date__gt=timezone.now())
+    Session.objects.bulk_create(
+        (
+            Session(
+                session_key=new.session_key,
+                session_data=new.session_data,
+                expire_date=new.expire_date,
+            )
+            for new in unexpired.iterator()
+        ),
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
 
 
 class Migration(migrations.Migration):
@@ -54,5 +92,5 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
-        migrations.RunPython(carry_sessions_over, migrations.RunPython.noop),
+        migrations.RunPython(carry_sessions_over, carry_sessions_back),
     ]

@@ -205,11 +205,58 @@ def test_the_migration_carries_unexpired_sessions_over_with_their_user(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
 
+    odd = DjangoStore()
+    odd[SESSION_KEY] = "not-a-number"
+    odd.create()
+
     migration.carry_sessions_over(apps, None)
 
     moved = dict(LoginSession.objects.values_list("session_key", "user_id"))
-    assert moved == {old.session_key: resident.pk, anonymous.session_key: None}
+    assert moved == {
+        old.session_key: resident.pk,
+        anonymous.session_key: None,
+        odd.session_key: None,
+    }
+    # Nothing stays behind that a rollback could bring back.
+    assert not Session.objects.exists()
     # The moved session still logs the resident in.
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
     assert client.get(HOME).status_code == 200
+
+
+def test_the_migration_back_returns_the_unexpired_sessions(resident: User) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.sessions.models import Session
+
+    migration = import_module("accounts.migrations.0005_login_session")
+    client = client_for(resident)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    migration.carry_sessions_back(apps, None)
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == [key]
+
+
+def test_a_row_left_unused_is_forgotten_when_the_next_request_starts(
+    resident: User,
+) -> None:
+    from django.core.signals import request_started
+    from django.db import close_old_connections
+
+    key = client_for(resident).cookies[settings.SESSION_COOKIE_NAME].value
+    SessionStore(key).load()  # brought the resident's row, which nobody took
+
+    # The signal as a request sends it, without Django's closing of connections
+    # (which would end the test's transaction).
+    request_started.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert UserBackend().get_user(resident.pk).pk == resident.pk
+    assert len(captured) == 1  # asked again, not the row of the earlier request

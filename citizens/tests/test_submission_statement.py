@@ -231,6 +231,18 @@ def test_a_postcode_that_lost_its_place_writes_nothing_and_names_the_contact_ste
     assert not HelpRequest.objects.exists()
 
 
+def test_a_draft_removed_while_it_is_sent_is_not_found(
+    resident: User, den_helder_postcode: PostcodeArea
+) -> None:
+    draft = HelpRequestDraftFactory(owner=resident)
+    HelpRequestDraft.objects.filter(pk=draft.pk).delete()
+
+    with pytest.raises(HelpRequestDraft.DoesNotExist):
+        help_request_submit(draft=draft, user=resident)
+
+    assert not HelpRequest.objects.exists()
+
+
 def test_a_submission_rolled_back_with_its_transaction_leaves_no_trace(
     resident: User, den_helder_postcode: PostcodeArea
 ) -> None:

@@ -275,6 +275,8 @@ def send(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return render(request, "citizens/ask_staff.html", status=403)
     try:
         help_request = help_request_submit(draft=draft, user=request.user)
+    except HelpRequestDraft.DoesNotExist:  # removed while it was being sent
+        raise Http404 from None
     except DraftIncomplete as incomplete:
         messages.error(request, _("One step is not complete yet. Check it and go on."))
         return redirect(_step_url(draft, incomplete.step))

@@ -9,8 +9,12 @@ validates all seven steps again, and copying their fields was a third of that.
 `validating(form_class, data)` makes the bound form with its class's fields
 shared instead. Cleaning reads fields and never changes them (Field.clean,
 the widgets' value_from_datadict, the form's clean methods); a form class whose
-`__init__` changes its fields must not be validated this way, and such a form is
-refused at first use (its fields then differ from the class's).
+`__init__` changes its fields must not be validated this way. One that replaces,
+adds or removes fields is refused at first use; one that changes a field in place
+(sets its choices or error messages, as FollowUpForm does) cannot be told apart
+and would change the class's fields for every form: use `validating` only for
+forms whose `__init__` leaves the fields alone (the help-request steps; the test
+checks that their fields are unchanged).
 
 Cleaning also makes a BoundField per field (for its name in the data, its
 label and help text: the lazy help text is translated to see whether it is
