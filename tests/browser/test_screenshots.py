@@ -71,6 +71,17 @@ def _png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+def _wait_for_reflow(page: Page) -> None:
+    """Until the page is no wider than its new viewport. The dashboard's charts
+    (Chart.js canvases, 972 px wide on the desktop) follow a resize a moment later,
+    from a ResizeObserver; a screenshot taken before that, on a busy machine, was
+    972 px wide on the phone. A page that stays too wide fails here."""
+    page.wait_for_function(
+        "() => document.documentElement.scrollWidth <= window.innerWidth",
+        timeout=10_000,
+    )
+
+
 def _shoot(page: Page, path: Path) -> None:
     page.screenshot(path=path, full_page=True, animations="disabled")
 
@@ -102,6 +113,7 @@ def test_main_page_of_every_role_on_a_desktop_and_a_phone(
             for viewport, (width, height) in VIEWPORTS.items():
                 page.set_viewport_size({"width": width, "height": height})
                 expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+                _wait_for_reflow(page)
                 file = folder / f"{name}-{viewport}.png"
                 file.unlink(missing_ok=True)
                 _shoot(page, file)
