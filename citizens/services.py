@@ -38,7 +38,7 @@ from citizens.reminders import (
     MessageForContactPerson,
     MessageForResident,
 )
-from citizens.steps import STEPS, Step
+from citizens.steps import STEPS, Step, step_by_slug
 from municipalities.models import PostcodeArea
 from networks.models import Organisation
 from notifications import outbox
@@ -60,10 +60,13 @@ class DraftIncomplete(Exception):
         self.step = step
 
 
-def bound_form(draft: HelpRequestDraft, step: Step) -> Form:
-    """The step's form bound to the draft's answers, for validating only (it shares
-    the class's fields: socialdomain/lib/validation.py)."""
-    return validating(step.form_class, draft.answers_for(step.slug) or None)
+def bound_form(
+    draft: HelpRequestDraft, step: Step, form_class: type[Form] | None = None
+) -> Form:
+    """The step's form (or `form_class`) bound to the draft's answers, for
+    validating only (it shares the class's fields: socialdomain/lib/validation.py)."""
+    form_class = form_class or step.form_class
+    return validating(form_class, draft.answers_for(step.slug) or None)
 
 
 def first_incomplete_step(draft: HelpRequestDraft) -> Step | None:
@@ -85,8 +88,7 @@ def cleaned_answers(draft: HelpRequestDraft) -> dict[str, Any]:
     step that is missing or no longer valid."""
     answers: dict[str, Any] = {}
     for step in STEPS:
-        form_class = _AT_SEND.get(step.form_class, step.form_class)
-        form = validating(form_class, draft.answers_for(step.slug) or None)
+        form = bound_form(draft, step, _AT_SEND.get(step.form_class))
         if not form.is_bound or not form.is_valid():
             raise DraftIncomplete(step)
         answers.update(form.cleaned_data)
@@ -236,7 +238,9 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
             return sent
         if not HelpRequestDraft.objects.filter(pk=draft.pk).exists():
             raise HelpRequestDraft.DoesNotExist
-        raise DraftIncomplete(next(s for s in STEPS if s.form_class is ContactForm))
+        contact = step_by_slug("contact")
+        assert contact is not None
+        raise DraftIncomplete(contact)
     (
         help_request.pk,
         help_request.reference,
