@@ -237,6 +237,10 @@ class Page:
     seconds: float = 0.0
     errors: int = 0
     exhausted: bool = False
+    # CPU seconds (user + system) spent during this page's slots by the gunicorn
+    # workers and by the PostgreSQL processes (see `cpu_seconds`).
+    server_cpu: float = 0.0
+    database_cpu: float = 0.0
 
 
 # Per client: more than a worker can submit (at 150, 321 req/s ran out of drafts).
@@ -270,6 +274,41 @@ def _client(
     return latencies, errors, False
 
 
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """CPU time (user + system) each process has used so far, from /proc/<pid>/stat;
+    a process that has ended is left out."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after the name, which may hold ")"
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (backends, WAL writer,
+    checkpointer...): none when the database runs elsewhere."""
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                pids.append(int(comm.parent.name))
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended meanwhile
+    return pids
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two `cpu_seconds` readings by the processes alive at
+    the second one (a process started in between counts from zero; one that ended
+    in between is missed)."""
+    return sum(used - before.get(pid, 0.0) for pid, used in after.items())
+
+
 def measure(
     pool: Any,
     port: int,
@@ -278,7 +317,10 @@ def measure(
     seconds: float,
     clients: int,
     label: str = "round",
+    server: list[int] | None = None,
 ) -> None:
+    """`server`: the gunicorn workers' pids, whose CPU time (and the PostgreSQL
+    processes') is added up per page."""
     per = int(seconds * DRAFTS_PER_SECOND)
     for number in range(1, rounds + 1):
         say(
@@ -293,10 +335,14 @@ def measure(
                 for _ in range(clients)
             ]
             spec = replace(page, latencies=[], pool=[], spare_drafts=[])
+            workers = cpu_seconds(server or [])
+            database = cpu_seconds(postgres_pids())
             results = pool.starmap(
                 _client, [(port, spec, seconds, chunk) for chunk in chunks]
             )
             page.seconds += time.perf_counter() - started
+            page.server_cpu += cpu_spent(workers, cpu_seconds(server or []))
+            page.database_cpu += cpu_spent(database, cpu_seconds(postgres_pids()))
             for latencies, errors, exhausted in results:
                 page.latencies += latencies
                 page.errors += errors
@@ -398,10 +444,17 @@ def fmt_ms(values: list[float], fraction: float | None) -> str:
     return f"{value * 1000:.1f}"
 
 
+def cpu_per_request(page: Page, spent: float) -> str:
+    """CPU milliseconds per request (good or not) of the page's slots."""
+    requests = len(page.latencies) + page.errors
+    return f"{spent / requests * 1000:.2f}" if requests and spent else "–"
+
+
 def results_table(pages: list[Page]) -> str:
     lines = [
-        "| Page | req/s | p50 ms | p95 ms | p99 ms | SQL queries | requests | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| Page | req/s | p50 ms | p95 ms | p99 ms | SQL queries | requests | errors "
+        "| gunicorn CPU ms/req | PostgreSQL CPU ms/req |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for page in pages:
         note = " (ran out of drafts)" if page.exhausted else ""
@@ -409,7 +462,9 @@ def results_table(pages: list[Page]) -> str:
             f"| {page.name}{note} | {rate(page):.1f} | {fmt_ms(page.latencies, None)} | "
             f"{fmt_ms(page.latencies, 0.95)} | {fmt_ms(page.latencies, 0.99)} | "
             f"{'?' if page.queries is None else page.queries} | "
-            f"{len(page.latencies)} | {page.errors} |"
+            f"{len(page.latencies)} | {page.errors} | "
+            f"{cpu_per_request(page, page.server_cpu)} | "
+            f"{cpu_per_request(page, page.database_cpu)} |"
         )
     return "\n".join(lines)
 
@@ -713,7 +768,15 @@ def main() -> int:
                 warm = [replace(p, latencies=[], pool=p.pool) for p in ordered]
                 measure(pool, port, warm, 1, 1.0, args.clients, "warm-up")
                 started = time.monotonic()
-                measure(pool, port, ordered, rounds, seconds, args.clients)
+                measure(
+                    pool,
+                    port,
+                    ordered,
+                    rounds,
+                    seconds,
+                    args.clients,
+                    server=workers_of(pid),
+                )
                 facts["measuring took"] = f"{time.monotonic() - started:.0f} s"
             facts["load after measuring (uptime)"] = uptime()
             worker_mb = [pss_mb(worker) for worker in workers_of(pid)]
@@ -744,7 +807,10 @@ def main() -> int:
             "",
             "req/s: good answers (200; 302 for the submission) divided by the wall time "
             "of that page's slots. SQL queries: counted in-process with the Django test "
-            "client and CaptureQueriesContext, the second of two requests.",
+            "client and CaptureQueriesContext, the second of two requests. CPU ms/req: "
+            "CPU time (user + system, /proc) of the gunicorn workers and of all "
+            "PostgreSQL processes on the machine during that page's slots, per request; "
+            "the load generator's clients run on the same cores.",
             "",
             "Targets (ratios within this run):",
             "",
