@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -274,7 +275,7 @@ def _client(
     return latencies, errors, False
 
 
-def cpu_seconds(pids: list[int]) -> dict[int, float]:
+def cpu_seconds(pids: Sequence[int]) -> dict[int, float]:
     """CPU time (user + system) each process has used so far, from /proc/<pid>/stat;
     a process that has ended is left out."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -317,7 +318,7 @@ def measure(
     seconds: float,
     clients: int,
     label: str = "round",
-    server: list[int] | None = None,
+    server: Sequence[int] = (),
 ) -> None:
     """`server`: the gunicorn workers' pids, whose CPU time (and the PostgreSQL
     processes') is added up per page."""
@@ -327,6 +328,9 @@ def measure(
             f"{label} {number}/{rounds}: {len(pages)} pages × {seconds:g} s, {clients} clients"
         )
         for page in pages:
+            # Read before the slot's clock starts: the /proc scan is not the page's.
+            workers = cpu_seconds(server)
+            database = cpu_seconds(postgres_pids())
             started = time.perf_counter()
             chunks = [
                 [page.pool.pop() for _ in range(min(per, len(page.pool)))]
@@ -335,13 +339,11 @@ def measure(
                 for _ in range(clients)
             ]
             spec = replace(page, latencies=[], pool=[], spare_drafts=[])
-            workers = cpu_seconds(server or [])
-            database = cpu_seconds(postgres_pids())
             results = pool.starmap(
                 _client, [(port, spec, seconds, chunk) for chunk in chunks]
             )
             page.seconds += time.perf_counter() - started
-            page.server_cpu += cpu_spent(workers, cpu_seconds(server or []))
+            page.server_cpu += cpu_spent(workers, cpu_seconds(server))
             page.database_cpu += cpu_spent(database, cpu_seconds(postgres_pids()))
             for latencies, errors, exhausted in results:
                 page.latencies += latencies
