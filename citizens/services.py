@@ -43,7 +43,7 @@ from municipalities.models import PostcodeArea
 from networks.models import Organisation
 from notifications import outbox
 from socialdomain.lib.compiled import numbered, preparing_cursor
-from socialdomain.lib.inserts import insert_select
+from socialdomain.lib.inserts import insert_select, insert_values
 from socialdomain.lib.validation import validating
 
 CONFIRMATION_SALT = "citizens.draft-email-confirmation"
@@ -354,21 +354,30 @@ def _submission(
         )
     )
     from_claimed = {"help_request_id": "claimed.id"}
-    history = StatusChange(
-        from_status="", to_status=Status.RECEIVED, by=user, note="", at=now
-    )
+    history = {
+        "from_status": "",
+        "to_status": Status.RECEIVED,
+        "by_id": user.pk,
+        "note": "",
+        "at": now,
+    }
     parts.append(
-        ("history", *insert_select(history, sql=from_claimed, source="claimed"))
+        (
+            "history",
+            *insert_values(StatusChange, history, sql=from_claimed, source="claimed"),
+        )
     )
     for answer, recipient in ConsentForm.SHARING.items():
         if answers[answer]:
-            consent = _new_consent(
+            consent = _consent_values(
                 recipient=recipient, method=ConsentMethod.ONLINE, by=user, given_at=now
             )
             parts.append(
                 (
                     f"consent_{recipient}",
-                    *insert_select(consent, sql=from_claimed, source="claimed"),
+                    *insert_values(
+                        Consent, consent, sql=from_claimed, source="claimed"
+                    ),
                 )
             )
     if not user.full_name:
@@ -565,15 +574,21 @@ def consent_give(
     or one `organisation`); its purpose follows from the recipient, and it lasts
     CONSENT_VALID_DAYS unless an end is given. A consent given orally goes into the
     case timeline for the team."""
-    consent = _new_consent(
-        recipient=recipient,
-        method=method,
-        by=by,
-        organisation=organisation,
-        given_at=given_at,
-        expires_at=expires_at,
+    consent = Consent(
+        help_request=help_request,
+        **_consent_values(
+            recipient=recipient,
+            method=method,
+            by=by,
+            organisation=organisation,
+            given_at=given_at,
+            expires_at=expires_at,
+        ),
     )
-    consent.help_request = help_request
+    # The related rows at hand, so that reading them costs no query.
+    consent.recorded_by = by
+    if consent.organisation_id is not None:
+        consent.organisation = organisation
     consent.save(force_insert=True)
     if method == ConsentMethod.ORALLY:
         Message.objects.create(
@@ -589,7 +604,7 @@ def consent_give(
     return consent
 
 
-def _new_consent(
+def _consent_values(
     *,
     recipient: str,
     method: str,
@@ -597,19 +612,22 @@ def _new_consent(
     organisation: Organisation | None = None,
     given_at: datetime | None = None,
     expires_at: datetime | None = None,
-) -> Consent:
+) -> dict[str, Any]:
+    """A new consent's values by attname (for `consent_give`, and for the
+    submission's statement, which writes them without an instance)."""
     given_at = given_at or timezone.now()
-    return Consent(
-        purpose=PURPOSE_OF_RECIPIENT[recipient],
-        recipient=recipient,
-        organisation=organisation
-        if recipient == ConsentRecipient.ORGANISATION
+    return {
+        "purpose": PURPOSE_OF_RECIPIENT[recipient],
+        "recipient": recipient,
+        "organisation_id": organisation.pk
+        if organisation is not None and recipient == ConsentRecipient.ORGANISATION
         else None,
-        method=method,
-        given_at=given_at,
-        expires_at=expires_at or given_at + timedelta(days=settings.CONSENT_VALID_DAYS),
-        recorded_by=by,
-    )
+        "method": method,
+        "given_at": given_at,
+        "expires_at": expires_at
+        or given_at + timedelta(days=settings.CONSENT_VALID_DAYS),
+        "recorded_by_id": by.pk,
+    }
 
 
 def consent_withdraw(*, consent: Consent, by: User) -> bool:

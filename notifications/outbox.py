@@ -38,7 +38,7 @@ from notifications.leases import DATABASE_GONE, UnfinishedClaims
 from notifications.models import Delivery, DeliveryState, EmailState, OutboxEmail
 from notifications.registry import REGISTRY, TransactionalKind
 from socialdomain.lib.email import TRANSIENT_MAIL_ERRORS, render_email
-from socialdomain.lib.inserts import insert_select
+from socialdomain.lib.inserts import insert_values
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -141,25 +141,30 @@ def transactional_parts(
     assert (object_id is None) != (not object_id_sql), "object_id or object_id_sql"
     now = now or timezone.now()
     key = f"u{recipient.pk}" if recipient is not None else f"e{address.lower()}"
-    delivery = Delivery(
-        kind=kind.key,
-        object_id="" if object_id is None else str(object_id),
-        due_at=TRANSACTIONAL_DUE_AT,
-        recipient_key=key,
-        recipient=recipient,
-        address=address,
-        municipality_id=municipality_id,
-        params=params or {},
-        state=DeliveryState.SENT,
-        created_at=now,
-        finished_at=now,
-    )
-    email = OutboxEmail(next_attempt_at=now, created_at=now)
+    # Values, not instances (insert_values): this runs in every submission.
+    delivery = {
+        "kind": kind.key,
+        "object_id": "" if object_id is None else str(object_id),
+        "due_at": TRANSACTIONAL_DUE_AT,
+        "recipient_key": key,
+        "recipient_id": None if recipient is None else recipient.pk,
+        "address": address,
+        "municipality_id": municipality_id,
+        "params": params or {},
+        "state": DeliveryState.SENT,
+        "created_at": now,
+        "finished_at": now,
+    }
+    email = {"next_attempt_at": now, "created_at": now}
     columns = {"object_id": object_id_sql, "municipality_id": municipality_id_sql}
-    d_insert, d_params = insert_select(
-        delivery, sql={c: sql for c, sql in columns.items() if sql}, source=source
+    d_insert, d_params = insert_values(
+        Delivery,
+        delivery,
+        sql={c: sql for c, sql in columns.items() if sql},
+        source=source,
     )
-    e_insert, e_params = insert_select(
+    e_insert, e_params = insert_values(
+        OutboxEmail,
         email,
         sql={
             "delivery_id": f"{name}_delivery.id",

@@ -33,7 +33,7 @@ from citizens.tests.factories import (
 from municipalities.models import Place, PostcodeArea
 from municipalities.tests.factories import NeighbourhoodFactory
 from notifications.models import Delivery, OutboxEmail
-from socialdomain.lib.inserts import insert_select
+from socialdomain.lib.inserts import insert_select, insert_values
 from tests.fixtures.personas import Place as Persona
 
 pytestmark = pytest.mark.django_db
@@ -332,3 +332,41 @@ def test_insert_select_writes_the_instance_with_typed_values(resident: User) -> 
     stored = StatusChange.objects.get(help_request=help_request, note=change.note)
     assert stored.to_status == Status.IN_PROGRESS
     assert stored.at == change.at
+
+
+def test_insert_values_writes_the_row_that_the_instance_would_be(
+    resident: User,
+) -> None:
+    values = {
+        "from_status": "",
+        "to_status": Status.IN_PROGRESS,
+        "by_id": resident.pk,
+        "note": "50% klaar",
+        "at": timezone.now(),
+    }
+    given = {"help_request_id": ("%s::bigint", [1])}
+    assert insert_values(StatusChange, values, sql=given) == insert_select(
+        StatusChange(**values), sql=given
+    )
+    # By attname only: a related instance under the field's name is refused.
+    with pytest.raises(ValueError, match="not columns of citizens.StatusChange"):
+        insert_values(StatusChange, {**values, "by": resident})
+    with pytest.raises(ValueError, match="not columns of citizens.StatusChange"):
+        insert_values(StatusChange, values, sql={"help_request": "1"})
+
+    # Fields not given take their default, a callable one anew for each row, and
+    # auto_now_add is filled in as save() does.
+    new_ids = []
+    for _ in range(2):
+        sql, params = insert_values(
+            HelpRequestDraft, {"owner_id": resident.pk, "answers": {"a": [1, "ü"]}}
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} RETURNING id", params)
+            new_ids.append(cursor.fetchone()[0])
+    first, second = (HelpRequestDraft.objects.get(pk=pk) for pk in new_ids)
+    assert first.answers == {"a": [1, "ü"]}
+    assert first.owner == resident
+    assert first.public_id != second.public_id
+    assert first.created_at is not None
+    assert first.remind_me == HelpRequestDraft._meta.get_field("remind_me").default

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model
 
 # SQL for a column instead of the instance's value: text, or text and its parameters.
@@ -27,11 +27,49 @@ def insert_select(
     of `obj`. `sql` gives columns by attname as SQL (the primary key too, which is
     otherwise left to the database, as are fields whose value is an expression such
     as a database default). The caller may append ON CONFLICT and RETURNING."""
-    sql = sql or {}
-    table, fields = _columns(type(obj))
-    unknown = set(sql) - {field.attname for field, _, _ in fields}
+    return _insert(type(obj), obj, sql or {}, source)
+
+
+def insert_values(
+    model: type[Model],
+    values: Mapping[str, Any],
+    *,
+    sql: Mapping[str, ColumnSQL] | None = None,
+    source: str = "",
+) -> tuple[str, list[Any]]:
+    """`insert_select` of the row that `model(**values)` would be, without making
+    that instance (its __init__ was a third of building the help-request
+    submission's statement): `values` by attname (`by_id`, not `by`), every other
+    field its default, as a new instance would have it."""
+    _table, _fields, attnames = _columns(model)
+    unknown = set(values) - attnames
     if unknown:
-        raise ValueError(f"not columns of {obj._meta.label}: {sorted(unknown)}")
+        raise ValueError(f"not columns of {model._meta.label}: {sorted(unknown)}")
+    return _insert(model, _Row(model, values), sql or {}, source)
+
+
+class _Row:
+    """The attributes a field's pre_save reads (and auto_now(_add) sets) of a row
+    given as values: the given value, else the field's default."""
+
+    def __init__(self, model: type[Model], values: Mapping[str, Any]) -> None:
+        self.__dict__.update(values)
+        self._defaults = _defaults(model)
+
+    def __getattr__(self, attname: str) -> Any:  # only for attributes not given
+        return self._defaults[attname].get_default()
+
+
+def _insert(
+    model: type[Model], row: Any, sql: Mapping[str, ColumnSQL], source: str
+) -> tuple[str, list[Any]]:
+    table, fields, attnames = _columns(model)
+    unknown = set(sql) - attnames
+    if unknown:
+        raise ValueError(f"not columns of {model._meta.label}: {sorted(unknown)}")
+    # The connection itself, not the proxy `connection`: the fields' preparation
+    # looks up its attributes a few times per value (asgiref's Local each time).
+    db = connections[DEFAULT_DB_ALIAS]
     columns: list[str] = []
     values: list[str] = []
     params: list[Any] = []
@@ -44,11 +82,11 @@ def insert_select(
         else:
             if field.primary_key:
                 continue
-            value = field.pre_save(obj, add=True)  # auto_now(_add) as save() does
+            value = field.pre_save(row, add=True)  # auto_now(_add) as save() does
             if hasattr(value, "resolve_expression"):
                 continue
             values.append(placeholder)
-            params.append(field.get_db_prep_save(value, connection))
+            params.append(field.get_db_prep_save(value, db))
         columns.append(column)
     statement = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)}"
     if source:
@@ -57,11 +95,24 @@ def insert_select(
 
 
 @cache
-def _columns(model: type[Model]) -> tuple[str, tuple[tuple[Field, str, str], ...]]:
-    """The quoted table and, per concrete field, the field, its quoted column and
-    its typed placeholder: the same for every instance (one database backend)."""
+def _columns(
+    model: type[Model],
+) -> tuple[str, tuple[tuple[Field, str, str], ...], frozenset[str]]:
+    """The quoted table, per concrete field the field, its quoted column and its
+    typed placeholder, and the fields' attnames: the same for every instance (one
+    database backend)."""
     quote = connection.ops.quote_name
-    return quote(model._meta.db_table), tuple(
-        (field, quote(field.column), f"%s::{field.cast_db_type(connection)}")
-        for field in model._meta.concrete_fields
+    fields = model._meta.concrete_fields
+    return (
+        quote(model._meta.db_table),
+        tuple(
+            (field, quote(field.column), f"%s::{field.cast_db_type(connection)}")
+            for field in fields
+        ),
+        frozenset(field.attname for field in fields),
     )
+
+
+@cache
+def _defaults(model: type[Model]) -> dict[str, Field]:
+    return {field.attname: field for field in model._meta.concrete_fields}
