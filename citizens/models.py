@@ -26,6 +26,7 @@ from socialdomain.lib.compiled import bound, slots_of
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from municipalities.models import Neighbourhood
     from networks.models import Organisation
 
 
@@ -220,6 +221,10 @@ class EqualsAny(models.Func):
         return f"({value_sql} = ANY({array_sql}))", (*value_params, *array_params)
 
 
+# The index in HelpRequestQuerySet.visible_parts of the half not yet given to a team.
+UNTEAMED_PART = 1
+
+
 class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
     def visible_to(self, user: User) -> HelpRequestQuerySet:
         """Staff scope: caseworkers and team leads see the requests of their team's
@@ -233,18 +238,27 @@ class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
 
     def visible_parts(self, user: User) -> list[HelpRequestQuerySet]:
         """`visible_to` as two disjoint querysets (the team's own requests; those
-        not yet given to a team in its district), for pages that count or cut a
-        page from each half on its own index and combine them (casework.queue):
-        under one OR, PostgreSQL can only read both halves' rows from the table."""
+        not yet given to a team in its district, at UNTEAMED_PART), for pages that
+        count or cut a page from each half on its own index and combine them
+        (casework.queue): under one OR, PostgreSQL can only read both halves' rows
+        from the table. Empty for roles that see no requests here."""
         return [
             self.filter(municipality_id=user.municipality_id).filter(condition)
             for condition in self._scope_conditions(user)
         ]
 
     @staticmethod
+    def team_district_neighbourhoods(user: User) -> models.QuerySet[Neighbourhood]:
+        """The neighbourhoods of the district of the user's team: where the
+        requests of the unteamed half of `visible_parts` lie."""
+        from municipalities.models import Neighbourhood, Team
+
+        team_district = Team.objects.filter(pk=user.team_id).values("district_id")
+        return Neighbourhood.objects.filter(district_id__in=team_district).order_by()
+
+    @staticmethod
     def _scope_conditions(user: User) -> list[models.Q]:
         from accounts.models import TEAM_ROLES
-        from municipalities.models import Neighbourhood, Team
 
         if not user.is_authenticated or user.role not in TEAM_ROLES:
             return []
@@ -258,11 +272,8 @@ class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
         # (subquery)` could only be a per-row filter after reading every open request
         # of the municipality (EXPLAIN ANALYZE: 41 ms -> 5 ms with 12,000 open
         # requests in the municipality, docs/performance.md).
-        team_district = Team.objects.filter(pk=user.team_id).values("district_id")
         district_neighbourhoods = ArraySubquery(
-            Neighbourhood.objects.filter(district_id__in=team_district)
-            .order_by()
-            .values("pk")
+            HelpRequestQuerySet.team_district_neighbourhoods(user).values("pk")
         )
         return [
             models.Q(team_id=user.team_id),

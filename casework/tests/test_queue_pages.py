@@ -21,6 +21,8 @@ from casework.models import Deadline, DeadlineKind, Triage, Urgency
 from casework.queue import CURSOR_SALT, FAR_FUTURE, PAGE_SIZE
 from citizens.models import HelpRequest, Status
 from citizens.tests.factories import HelpRequestFactory
+from municipalities.models import Neighbourhood
+from municipalities.tests.factories import NeighbourhoodFactory
 from tests.fixtures.personas import Place, client_for
 
 QUEUE = "/casework/queue/"
@@ -133,6 +135,47 @@ def test_pages_of_a_filtered_view_cover_its_rows_in_order(
     assert [ref for page in pages for ref in page] == expected_order(
         sort, contact_person=caseworker
     )
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "deadline"])
+@pytest.mark.parametrize("view", ["team", "unassigned"])
+def test_pages_merge_the_neighbourhoods_of_the_district_in_order(
+    frozen: None, den_helder: Place, caseworker: User, sort: str, view: str
+) -> None:
+    """The requests without a team are cut per neighbourhood of the district
+    (casework.queue, newest and oldest first): with one neighbourhood holding
+    whole pages and two others interleaved in time with it, every page is still
+    the order of the whole scope, and no other district's request appears."""
+    second = NeighbourhoodFactory(district=den_helder.district, name="Oud-Den Helder")
+    third = NeighbourhoodFactory(district=den_helder.district, name="Nieuw-Den Helder")
+    make_requests(den_helder, caseworker, 60)
+    base = timezone.now() - timedelta(days=1, minutes=30)
+    for index in range(40):
+        HelpRequestFactory(
+            municipality=den_helder.municipality,
+            neighbourhood=second if index % 4 else third,
+            submitted_at=base - timedelta(hours=index // 2),
+            status=Status.RECEIVED,
+            team=None,
+            contact_person=None,
+        )
+    elsewhere = HelpRequestFactory(
+        municipality=den_helder.municipality,
+        neighbourhood=Neighbourhood.objects.get(district=den_helder.other_district),
+        status=Status.RECEIVED,
+        team=None,
+    )
+
+    pages = walk(client_for(caseworker), {"sort": sort, "view": view})
+
+    in_view = {"contact_person": None} if view == "unassigned" else {}
+    expected = expected_order(
+        sort, neighbourhood__district=den_helder.district, **in_view
+    )
+    assert len(expected) == (100 if view == "team" else 70)
+    assert [ref for page in pages for ref in page] == expected
+    assert all(len(page) == PAGE_SIZE for page in pages[:-1])
+    assert elsewhere.reference not in expected
 
 
 def test_the_next_page_link_keeps_the_filters(
