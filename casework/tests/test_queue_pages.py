@@ -326,6 +326,33 @@ def test_a_deep_page_uses_no_offset(
     assert "OFFSET" not in rows[0]
 
 
+@pytest.mark.parametrize(
+    ("sort", "compare"),
+    [("newest", " < (ROW("), ("oldest", " > (ROW("), ("deadline", " > (ROW(")],
+)
+def test_a_next_page_starts_at_the_cursor_with_one_row_comparison(
+    frozen: None, den_helder: Place, caseworker: User, sort: str, compare: str
+) -> None:
+    """Sorts whose keys all run the same way cut the next page with `(a, b) <
+    (x, y)`, which PostgreSQL can start an index scan with; "most urgent first"
+    mixes directions and keeps the OR of its keys."""
+    make_requests(den_helder, caseworker, 30)
+    client = client_for(caseworker)
+    for order, expected in [(sort, compare), ("urgency", None)]:
+        first = client.get(QUEUE, {"sort": order}).content.decode()
+        link = re.search(r'href="\?([^"]+)" rel="next"', first).group(1)
+
+        with CaptureQueriesContext(connection) as queries:
+            client.get(f"{QUEUE}?{html.unescape(link)}")
+
+        [page] = [q["sql"] for q in queries if "LIMIT 26" in q["sql"]]
+        if expected is None:
+            assert "ROW(" not in page
+        else:
+            # Once per half of the scope.
+            assert page.count(expected) == 2
+
+
 def test_submission_times_keep_their_microseconds_across_pages(
     frozen: None, den_helder: Place, caseworker: User
 ) -> None:
