@@ -290,10 +290,11 @@ def filtered(
 def _after(keys: tuple[tuple[str, bool], ...], values: tuple[Any, ...]) -> Q:
     """Rows after `values` in the order of `keys`: (a > x) or (a = x and b > y)...
 
-    When every key runs the same way (newest and oldest first), one row
-    comparison instead, `(a, b) < (x, y)`: PostgreSQL starts the index scan at the
-    cursor with it, where under the OR it reads the half from its start and
-    filters (a deep page then cost as much as all the pages before it)."""
+    When every key runs the same way (newest, oldest and deadline soonest first;
+    none of the keys is ever NULL), one row comparison instead, `(a, b) < (x, y)`:
+    PostgreSQL starts the index scan at the cursor with it, where under the OR it
+    reads the half from its start and filters (a deep page then cost as much as
+    all the pages before it)."""
     if len({descending for _name, descending in keys}) == 1:
         compare = LessThan if keys[0][1] else GreaterThan
         return Q(
@@ -374,7 +375,8 @@ def _first_keys_by_neighbourhood(
     neighbourhood of the team's district, as one column: the page's rows are among
     them. Each neighbourhood's are an ordered index-only scan that stops after
     PAGE_SIZE + 1 rows, where the whole half in one scan had to be read and sorted
-    to keep as many (1,570 rows read for 26, 0.38 -> 0.13 ms, docs/performance.md)."""
+    to keep as many (1,570 rows read for 26; the half's keys 0.38 -> 0.13 ms in
+    pgbench at bench scale, docs/performance.md)."""
     first_keys = ArraySubquery(
         queryset.filter(neighbourhood_id=OuterRef("pk"))
         .order_by(*order)
