@@ -41,8 +41,8 @@ def insert_values(
     that instance (its __init__ was a third of building the help-request
     submission's statement): `values` by attname (`by_id`, not `by`), every other
     field its default, as a new instance would have it."""
-    _table, _fields, attnames = _columns(model)
-    unknown = set(values) - attnames
+    _table, _fields, by_attname = _columns(model)
+    unknown = set(values) - by_attname.keys()
     if unknown:
         raise ValueError(f"not columns of {model._meta.label}: {sorted(unknown)}")
     return _insert(model, _Row(model, values), sql or {}, source)
@@ -54,17 +54,17 @@ class _Row:
 
     def __init__(self, model: type[Model], values: Mapping[str, Any]) -> None:
         self.__dict__.update(values)
-        self._defaults = _defaults(model)
+        self._fields = _columns(model)[2]
 
     def __getattr__(self, attname: str) -> Any:  # only for attributes not given
-        return self._defaults[attname].get_default()
+        return self._fields[attname].get_default()
 
 
 def _insert(
     model: type[Model], row: Any, sql: Mapping[str, ColumnSQL], source: str
 ) -> tuple[str, list[Any]]:
-    table, fields, attnames = _columns(model)
-    unknown = set(sql) - attnames
+    table, fields, by_attname = _columns(model)
+    unknown = set(sql) - by_attname.keys()
     if unknown:
         raise ValueError(f"not columns of {model._meta.label}: {sorted(unknown)}")
     # The connection itself, not the proxy `connection`: the fields' preparation
@@ -97,9 +97,9 @@ def _insert(
 @cache
 def _columns(
     model: type[Model],
-) -> tuple[str, tuple[tuple[Field, str, str], ...], frozenset[str]]:
+) -> tuple[str, tuple[tuple[Field, str, str], ...], dict[str, Field]]:
     """The quoted table, per concrete field the field, its quoted column and its
-    typed placeholder, and the fields' attnames: the same for every instance (one
+    typed placeholder, and the fields by attname: the same for every instance (one
     database backend)."""
     quote = connection.ops.quote_name
     fields = model._meta.concrete_fields
@@ -109,10 +109,5 @@ def _columns(
             (field, quote(field.column), f"%s::{field.cast_db_type(connection)}")
             for field in fields
         ),
-        frozenset(field.attname for field in fields),
+        {field.attname: field for field in fields},
     )
-
-
-@cache
-def _defaults(model: type[Model]) -> dict[str, Field]:
-    return {field.attname: field for field in model._meta.concrete_fields}
