@@ -8,6 +8,7 @@ pytest_plugins = [
     "tests.fixtures.personas",
     "tests.fixtures.worker",
     "tests.fixtures.browser",
+    "tests.fixtures.forms",
 ]
 
 

@@ -1,175 +1,24 @@
 """Every form class of the project, fed 500 Hypothesis-generated submissions: binding
 and validating never raises. Form classes are discovered by importing every
-`<app>/forms*.py` module, so a new form is fuzzed without touching this file; a form
-that needs constructor arguments must have an entry in CONSTRUCTOR_KWARGS, or its
-test fails (never a silent skip)."""
+`<app>/forms*.py` module (tests/fixtures/forms.py), so a new form is fuzzed without
+touching this file; a form that needs constructor arguments must have an entry in
+CONSTRUCTOR_KWARGS there, or its test fails (never a silent skip)."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http.multipartparser import MultiPartParser
-from django.test import RequestFactory
 from django.utils.datastructures import MultiValueDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.models import User
-from casework.models import PlanGoal
-from citizens.models import HelpRequest
-from citizens.tests.factories import HelpRequestFactory
-from pilots.models import Goal, Pilot
-from pilots.tests.factories import PilotFactory
-from tests.fixtures.personas import Place
-
-ROOT = Path(__file__).resolve().parents[2]
-NOT_APPS = {".venv", "tests", "scripts", "docs", "static", "templates", "locale"}
-
-
-def form_modules() -> list[str]:
-    modules = []
-    for path in sorted(ROOT.glob("*/forms*.py")) + sorted(ROOT.glob("*/forms/*.py")):
-        if path.parts[len(ROOT.parts)] in NOT_APPS:
-            continue
-        relative = path.relative_to(ROOT).with_suffix("")
-        modules.append(".".join(relative.parts).removesuffix(".__init__"))
-    return modules
-
-
-def form_classes() -> list[type[forms.BaseForm]]:
-    found = []
-    for name in form_modules():
-        module = importlib.import_module(name)
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, forms.BaseForm)
-                and value.__module__ == name
-            ):
-                found.append(value)
-    return found
-
-
-def qualified(form_class: type) -> str:
-    return f"{form_class.__module__}.{form_class.__name__}"
-
-
-@dataclass
-class World:
-    """The personas and objects the forms are built for (Den Helder)."""
-
-    place: Place
-    caseworker: User
-    team_lead: User
-    functional_admin: User
-    pilot_owner: User
-    alderman: User
-    resident: User
-    help_request: HelpRequest
-    pilot: Pilot
-    goals: list[Goal]
-
-
-def _areas(world: World) -> list[Any]:
-    from dashboards.board import areas_of
-
-    return areas_of((world.place.municipality.pk,))
-
-
-def _login_request(world: World) -> Any:
-    return RequestFactory().post("/accounts/login/", REMOTE_ADDR="192.0.2.7")
-
-
-# Constructor keyword arguments per form, as the views pass them. A form missing here
-# that needs any makes its test fail with a TypeError.
-CONSTRUCTOR_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
-    # django-axes needs the request to count failures per address.
-    "accounts.forms.LoginForm": lambda w: {"request": _login_request(w)},
-    "accounts.forms.AccessLogFilterForm": lambda w: {"admin": w.functional_admin},
-    "accounts.forms.ReauthenticationForm": lambda w: {"with_code": True},
-    "accounts.forms.StaffAccountForm": lambda w: {
-        "account": w.caseworker,
-        "admin": w.functional_admin,
-    },
-    # Casework: a request in progress of the caseworker's team.
-    "casework.forms.ProgressForm": lambda w: {
-        "help_request": w.help_request,
-        "stage": "intake_done",
-    },
-    "casework.forms.TriageForm": lambda w: {
-        "user": w.caseworker,
-        "help_request": w.help_request,
-    },
-    "casework.forms.AssignForm": lambda w: {"team_lead": w.team_lead},
-    "casework.forms.ReferralForm": lambda w: {"help_request": w.help_request},
-    "casework.forms.ConsentRecordForm": lambda w: {"help_request": w.help_request},
-    "casework.forms_plan.LinkRequestForm": lambda w: {
-        "user": w.caseworker,
-        "help_request": w.help_request,
-    },
-    "casework.forms_plan.CoordinatorForm": lambda w: {"user": w.caseworker},
-    "casework.forms_plan.ActionForm": lambda w: {"goals": PlanGoal.objects.all()},
-    "casework.forms_queue.QueueFilterForm": lambda w: {"user": w.caseworker},
-    "casework.forms_queue.SavedFilterForm": lambda w: {"user": w.caseworker},
-    "casework.forms_team.BulkReassignForm": lambda w: {
-        "team_lead": w.team_lead,
-        "chosen": [str(w.help_request.public_id)],
-    },
-    "casework.forms_wmo.WmoApplicationForm": lambda w: {"help_request": w.help_request},
-    "casework.forms_wmo.WmoDecisionForm": lambda w: {"help_request": w.help_request},
-    # Dashboards: the alderman's areas and the pilots of the municipality.
-    "dashboards.forms.DashboardFilterForm": lambda w: {
-        "user": w.alderman,
-        "areas": _areas(w),
-        "pilots": [(w.pilot.pk, w.pilot.title)],
-    },
-    "dashboards.forms.ReportForm": lambda w: {
-        "user": w.alderman,
-        "pilots": [(w.pilot.pk, w.pilot.title)],
-    },
-    # Networks: the municipality of the page.
-    "networks.forms.SocialMapSearchForm": lambda w: {
-        "municipality": w.place.municipality
-    },
-    "networks.forms.OrganisationForm": lambda w: {"municipality": w.place.municipality},
-    "networks.forms.PartnerOrganisationForm": lambda w: {
-        "municipality": w.place.municipality
-    },
-    "networks.forms.KeyContactForm": lambda w: {"municipality": w.place.municipality},
-    "networks.forms.VolunteerSignUpForm": lambda w: {
-        "municipality": w.place.municipality
-    },
-    "networks.forms.MatchProposeForm": lambda w: {
-        "municipality_id": w.place.municipality.pk
-    },
-    "networks.forms.MatchAnswerForm": lambda w: {
-        "allowed": frozenset({"accepted", "declined", "active"})
-    },
-    "networks.forms.ReferralResponseForm": lambda w: {
-        "allowed": frozenset({"accepted", "declined", "completed"})
-    },
-    "notifications.forms.PreferencesForm": lambda w: {"user": w.caseworker},
-    # Pilots: the pilot owner's pilot with one KPI.
-    "pilots.forms.PilotForm": lambda w: {"user": w.pilot_owner},
-    "pilots.forms.PhaseForm": lambda w: {"pilot": w.pilot},
-    "pilots.forms.GoalValuesForm": lambda w: {"goals": w.goals},
-    "pilots.forms.BudgetLineForm": lambda w: {"pilot": w.pilot},
-    "pilots.forms.BudgetEntryForm": lambda w: {"pilot": w.pilot},
-    "pilots.forms.EnrolFromCaseForm": lambda w: {"user": w.caseworker},
-    "pilots.forms.ScoresForm": lambda w: {"instrument": "zrm"},
-    "pilots.forms.MeasurementForm": lambda w: {"instrument": "positive_health"},
-    "privacy.forms.LegalHoldForm": lambda w: {"admin": w.functional_admin},
-}
+from tests.fixtures.forms import CONSTRUCTOR_KWARGS, World, form_classes, qualified
 
 NASTY = [
     "",
@@ -254,45 +103,6 @@ def submissions(
     return st.tuples(
         st.fixed_dictionaries(data).map(MultiValueDict),
         st.fixed_dictionaries(files).map(MultiValueDict),
-    )
-
-
-@pytest.fixture
-def world(
-    den_helder: Place,
-    caseworker: User,
-    team_lead: User,
-    functional_admin: User,
-    pilot_owner: User,
-    alderman: User,
-    resident: User,
-) -> World:
-    help_request = HelpRequestFactory(
-        in_progress=True,
-        neighbourhood=den_helder.neighbourhood,
-        team=den_helder.team,
-        contact_person=caseworker,
-        resident=resident,
-    )
-    pilot = PilotFactory(municipality=den_helder.municipality, owner=pilot_owner)
-    goal = Goal.objects.create(
-        pilot=pilot,
-        description="Meer meedoen",
-        indicator="Deelnemers",
-        baseline=0,
-        target=40,
-    )
-    return World(
-        place=den_helder,
-        caseworker=caseworker,
-        team_lead=team_lead,
-        functional_admin=functional_admin,
-        pilot_owner=pilot_owner,
-        alderman=alderman,
-        resident=resident,
-        help_request=help_request,
-        pilot=pilot,
-        goals=[goal],
     )
 
 
