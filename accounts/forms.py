@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access_log import parse_cursor
 from accounts.models import Role, User
 from citizens.models import AccessPurpose
+from socialdomain.lib.choices import ModelChoiceField
 
 
 class LoginForm(AuthenticationForm):
@@ -45,7 +46,7 @@ def login_username(request: HttpRequest, credentials: dict[str, Any] | None) -> 
     return str(source.get("username") or "").strip().lower()
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name or obj.email} ({Role(obj.role).label})"
 
@@ -173,14 +174,14 @@ class StaffAccountForm(forms.Form):
     organisation; the model's rules decide which combinations are allowed."""
 
     role = forms.ChoiceField(label=_("Role"))
-    team = forms.ModelChoiceField(
+    team = ModelChoiceField(
         label=_("Team"),
         queryset=None,
         required=False,
         empty_label=_("No team"),
         help_text=_("Caseworkers and team leads belong to a team; others to none."),
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Organisation"),
         queryset=None,
         required=False,

@@ -19,6 +19,7 @@ from citizens.models import (
 )
 from municipalities.models import Team
 from networks.models import Organisation
+from socialdomain.lib.choices import ModelChoiceField
 
 
 class StaffMessageForm(forms.Form):
@@ -98,7 +99,7 @@ class TriageForm(VersionedForm):
         error_messages={"required": _("Choose at least one domain.")},
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    team = ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     debt_threat = forms.BooleanField(
         label=_(
             "Threat of eviction, cut-off of energy or water, or termination of health insurance"
@@ -134,9 +135,7 @@ class TriageForm(VersionedForm):
 
 
 class AssignForm(forms.Form):
-    caseworker = forms.ModelChoiceField(
-        label=_("Give to"), queryset=User.objects.none()
-    )
+    caseworker = ModelChoiceField(label=_("Give to"), queryset=User.objects.none())
 
     def __init__(self, *args, team_lead: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -199,7 +198,7 @@ NO_CONSENT_FOR_ORGANISATION = _(
 
 
 class ReferralForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
     question = forms.CharField(
@@ -231,7 +230,7 @@ class ConsentRecordForm(forms.Form):
         choices=[("", "—"), *ConsentRecipient.choices],
         error_messages={"required": _("Choose who may receive the details.")},
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("The organisation (only for one organisation)"),
         queryset=Organisation.objects.none(),
         required=False,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import TEAM_ROLES, User
 from casework.models import ActionOwner, PlanGoal, ZrmDomain, ZrmMoment
 from citizens.models import HelpRequest
+from socialdomain.lib.choices import ModelChoiceField
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
 
@@ -62,7 +63,7 @@ class LinkRequestForm(forms.Form):
 
 
 class CoordinatorForm(forms.Form):
-    coordinator = forms.ModelChoiceField(
+    coordinator = ModelChoiceField(
         label=_("Coordinating caseworker"), queryset=User.objects.none()
     )
 
@@ -83,7 +84,7 @@ class GoalForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    goal = forms.ModelChoiceField(label=_("Goal"), queryset=PlanGoal.objects.none())
+    goal = ModelChoiceField(label=_("Goal"), queryset=PlanGoal.objects.none())
     description = forms.CharField(
         label=_("Action"),
         max_length=300,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TEAM_ROLES, User
 from citizens.models import OPEN_STATUSES, HelpRequest
+from socialdomain.lib.choices import ModelChoiceField
 
 MAX_CHOSEN = 200
 
@@ -19,13 +20,13 @@ class BulkReassignForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    from_caseworker = forms.ModelChoiceField(
+    from_caseworker = ModelChoiceField(
         label=_("Or: all open requests of"),
         queryset=User.objects.none(),
         required=False,
         help_text=_("For example a colleague who leaves or is ill."),
     )
-    to_caseworker = forms.ModelChoiceField(
+    to_caseworker = ModelChoiceField(
         label=_("Give to"),
         queryset=User.objects.none(),
         error_messages={"required": _("Choose the colleague who takes them over.")},

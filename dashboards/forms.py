@@ -16,6 +16,7 @@ from dashboards.figures import Scope, add_months, month_span
 from dashboards.models import ALL_DOMAINS, ALL_PILOTS, Section
 from dashboards.tables import Area
 from municipalities.models import Neighbourhood
+from socialdomain.lib.choices import ModelMultipleChoiceField
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_MONTHS = 36
@@ -182,7 +183,7 @@ class ReportForm(PeriodMixin, forms.Form):
     municipality = forms.TypedChoiceField(
         label=_("Municipality"), coerce=int, required=False, empty_value=None
     )
-    neighbourhoods = forms.ModelMultipleChoiceField(
+    neighbourhoods = ModelMultipleChoiceField(
         label=_("Neighbourhoods"),
         queryset=Neighbourhood.objects.none(),
         required=False,

@@ -18,6 +18,7 @@ from networks.models import (
     Volunteer,
     VolunteerStatus,
 )
+from socialdomain.lib.choices import ModelChoiceField, ModelMultipleChoiceField
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 SHORT_TEXT = 300
@@ -41,7 +42,7 @@ class SocialMapSearchForm(forms.Form):
         choices=[("", _("All kinds")), *Need.choices],
         required=False,
     )
-    neighbourhood = forms.ModelChoiceField(
+    neighbourhood = ModelChoiceField(
         label=_("Neighbourhood"),
         queryset=Neighbourhood.objects.none(),
         required=False,
@@ -90,6 +91,10 @@ class OrganisationForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "opening_hours": forms.Textarea(attrs={"rows": 3}),
             "neighbourhoods_served": CHECKBOXES,
+        }
+        field_classes = {
+            "neighbourhood": ModelChoiceField,
+            "neighbourhoods_served": ModelMultipleChoiceField,
         }
 
     def __init__(self, *args, municipality: Municipality, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -171,6 +176,10 @@ class KeyContactForm(forms.ModelForm):
     class Meta:
         model = KeyContact
         fields = ["neighbourhood", "name", "role", "organisation", "phone", "email"]
+        field_classes = {
+            "neighbourhood": ModelChoiceField,
+            "organisation": ModelChoiceField,
+        }
 
     def __init__(self, *args, municipality: Municipality, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -187,12 +196,12 @@ class KeyContactForm(forms.ModelForm):
 
 
 class VolunteerSignUpForm(forms.Form):
-    neighbourhood = forms.ModelChoiceField(
+    neighbourhood = ModelChoiceField(
         label=_("Where you live"),
         queryset=Neighbourhood.objects.none(),
         error_messages={"required": _("Choose the neighbourhood where you live.")},
     )
-    neighbourhoods = forms.ModelMultipleChoiceField(
+    neighbourhoods = ModelMultipleChoiceField(
         label=_("Where you want to help"),
         queryset=Neighbourhood.objects.none(),
         widget=CHECKBOXES,
@@ -301,7 +310,7 @@ class NeedForm(forms.Form):
 
 
 class MatchProposeForm(forms.Form):
-    volunteer = forms.ModelChoiceField(
+    volunteer = ModelChoiceField(
         label=_("Volunteer"),
         queryset=Volunteer.objects.none(),
         to_field_name="public_id",

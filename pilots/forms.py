@@ -21,6 +21,7 @@ from pilots.models import (
 )
 from pilots.models.ideas import ANSWER_STATUSES, IdeaStatus
 from pilots.models.participation import SCALES, domains_for
+from socialdomain.lib.choices import ModelChoiceField, ModelMultipleChoiceField
 
 MAX_TEXT = 3000
 
@@ -60,14 +61,14 @@ class PilotForm(forms.Form):
         label=_("Theme"), choices=Pilot._meta.get_field("theme").choices
     )
     description = _text(_("Description"), rows=4)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
-    neighbourhoods = forms.ModelMultipleChoiceField(
+    owner = ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    neighbourhoods = ModelMultipleChoiceField(
         label=_("Neighbourhoods"),
         queryset=Neighbourhood.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleChoiceField(
         label=_("Partner organisations"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -217,7 +218,7 @@ class BudgetLineForm(forms.Form):
 
 
 class BudgetEntryForm(forms.Form):
-    line = forms.ModelChoiceField(label=_("Budget line"), queryset=None)
+    line = ModelChoiceField(label=_("Budget line"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=BudgetEntryKind.choices)
     amount = _money(_("Amount (euro)"), minimum=Decimal("0.01"))
     on = _date(_("Date"))
@@ -261,7 +262,7 @@ class EnrolFromCaseForm(forms.Form):
         max_length=20,
         help_text=_("For example HV-2026-000123."),
     )
-    pilot = forms.ModelChoiceField(label=_("Pilot"), queryset=None)
+    pilot = ModelChoiceField(label=_("Pilot"), queryset=None)
     consent = forms.BooleanField(
         label=_("The resident agreed to take part and to be measured"),
         error_messages={"required": _("Enrol only with the resident's consent.")},

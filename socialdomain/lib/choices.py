@@ -1,4 +1,5 @@
-"""Choices normalised once and shared, for forms made on every request.
+"""Choices for forms made on every request: normalised once and shared, and model
+choice lists read once per form with a plain SELECT.
 
 A form deep-copies its fields each time it is made. ChoiceField copies its
 choices with every lazy label in them, and a Select widget copies its list and
@@ -16,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.choices import BaseChoiceIterator, normalize_choices
 
 
@@ -46,3 +49,43 @@ class KeptChoices(BaseChoiceIterator):
 
     def __repr__(self) -> str:
         return f"KeptChoices({list(self._items)!r})"
+
+
+class FetchedChoiceIterator(ModelChoiceIterator):
+    """A model choice list read by one plain SELECT, kept in the field's queryset
+    for the rest of the form's life.
+
+    Django's iterator reads the list through `queryset.iterator()`, which on
+    PostgreSQL outside a transaction is a server-side cursor (DECLARE ... WITH
+    HOLD, FETCH, CLOSE: three round trips), again for every time the list is
+    read, and counts it with a query of its own. Choice lists are short, so the
+    memory that saves is nothing; on the case page its three lists cost 1.2-1.4
+    ms each (bench/case_inprocess.py). The form's queryset is its own (a form
+    copies its fields, and a ModelChoiceField copies its queryset), so the kept
+    rows are never another form's; a submitted value is still checked by a query
+    of its own (ModelChoiceField.to_python)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.queryset) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.queryset)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's ModelChoiceField, with its list read by FetchedChoiceIterator."""
+
+    iterator = FetchedChoiceIterator
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's ModelMultipleChoiceField, with its list read by
+    FetchedChoiceIterator."""
+
+    iterator = FetchedChoiceIterator

@@ -1,12 +1,23 @@
 import copy
 
+import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from citizens.forms import SituationForm
 from citizens.models import LifeEvent
-from socialdomain.lib.choices import KeptChoices
+from municipalities.models import Team
+from socialdomain.lib.choices import (
+    FetchedChoiceIterator,
+    KeptChoices,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+)
+from tests.fixtures.forms import CONSTRUCTOR_KWARGS, World, form_classes, qualified
+from tests.fixtures.personas import Place
 
 
 class Plain(forms.Form):
@@ -74,3 +85,68 @@ def test_the_help_request_steps_keep_their_fixed_choices() -> None:
     assert isinstance(field.choices, KeptChoices)
     assert len(field.choices) == len(LifeEvent.choices)
     assert field.choices[0] == LifeEvent.choices[0]
+
+
+@pytest.mark.parametrize("form_class", form_classes(), ids=qualified)
+def test_every_model_choice_list_is_read_with_a_plain_select(
+    world: World, form_class: type[forms.BaseForm]
+) -> None:
+    kwargs = CONSTRUCTOR_KWARGS.get(qualified(form_class), lambda w: {})(world)
+    form = form_class(**kwargs)
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField):
+            assert field.iterator is FetchedChoiceIterator, name
+            assert isinstance(field.widget.choices, FetchedChoiceIterator), name
+
+
+class Teams(forms.Form):
+    team = ModelChoiceField(queryset=Team.objects.order_by("name"))
+    teams = ModelMultipleChoiceField(queryset=Team.objects.order_by("name"))
+
+
+@pytest.mark.django_db
+def test_a_forms_list_is_one_select_for_rendering_and_counting(
+    den_helder: Place,
+) -> None:
+    chosen = den_helder.team
+    teams = Team.objects.count()
+    form = Teams(initial={"team": chosen.pk})
+    with CaptureQueriesContext(connection) as queries:
+        first = str(form["team"])
+        again = str(form["team"])
+        assert len(form.fields["team"].choices) == teams + 1
+        assert bool(form.fields["team"].choices)
+    # One SELECT, and no server-side cursor (Django's own iterator DECLAREs one,
+    # and counts with a query of its own).
+    assert [query["sql"].split()[0] for query in queries] == ["SELECT"]
+    assert first == again
+    assert f'<option value="{chosen.pk}" selected>{chosen.name}</option>' in first
+
+
+@pytest.mark.django_db
+def test_a_submitted_choice_is_still_checked_against_the_database(
+    den_helder: Place,
+) -> None:
+    chosen = den_helder.team
+    form = Teams(data={"team": str(chosen.pk), "teams": [str(chosen.pk)]})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["team"] == chosen
+    assert list(form.cleaned_data["teams"]) == [chosen]
+    unknown = Teams(data={"team": "999999", "teams": ["999999"]})
+    assert not unknown.is_valid()
+    assert set(unknown.errors) == {"team", "teams"}
+
+
+@pytest.mark.django_db
+def test_each_form_reads_its_own_list(den_helder: Place) -> None:
+    before = Teams()
+    str(before["team"])
+    added = Team.objects.create(
+        municipality=den_helder.municipality,
+        district=den_helder.district,
+        name="Buurtteam Nieuw",
+    )
+    after = Teams()
+    assert f'value="{added.pk}"' in str(after["team"])
+    assert f'value="{added.pk}"' not in str(before["team"])
+    assert Teams(data={"team": str(added.pk), "teams": [str(added.pk)]}).is_valid()
