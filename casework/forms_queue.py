@@ -12,7 +12,6 @@ from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.forms import BoundField
 from django.http import QueryDict
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +34,7 @@ from citizens.models import Status
 from municipalities.models import Neighbourhood
 from pilots.models import Participant, Pilot
 from socialdomain.lib.choices import KeptChoices
+from socialdomain.templatetags.form_controls import form_fields
 
 MAX_DAYS = 60
 # Rendered filter fields per worker, keyed by everything they are made of (see
@@ -284,7 +284,7 @@ class QueueFilterForm(forms.Form):
         return cleaned
 
     def rendered_fields(self) -> SafeString:
-        """The visible fields as includes/field.html renders them.
+        """The visible fields as `form_field` renders them.
 
         Rendering the selects' widgets costs more than the rest of the page, and the
         result is the same for every request with the same inputs, so it is kept per
@@ -296,7 +296,7 @@ class QueueFilterForm(forms.Form):
         """
         fields = self.visible_fields()
         if self.errors:
-            return render_to_string(FIELDS_TEMPLATE, {"fields": fields})
+            return form_fields(fields)
         return kept_fields(
             (
                 "filters",
@@ -327,15 +327,12 @@ class QueueFilterForm(forms.Form):
         )
 
 
-FIELDS_TEMPLATE = "casework/queue_filter_fields.html"
-
-
 def kept_fields(key: tuple[Any, ...], fields: list[BoundField]) -> SafeString:
-    """`fields` rendered by FIELDS_TEMPLATE, once per worker for each `key`, which
+    """`fields` rendered by `form_fields`, once per worker for each `key`, which
     must hold everything their markup depends on."""
     found = _rendered_fields.get(key)
     if found is None:
-        found = render_to_string(FIELDS_TEMPLATE, {"fields": fields})
+        found = form_fields(fields)
         if len(_rendered_fields) >= RENDERED_FIELDS_MAX:
             _rendered_fields.clear()
         _rendered_fields[key] = found
@@ -356,7 +353,7 @@ class SavedFilterForm(forms.Form):
         again when there are errors to show."""
         fields = [*self.hidden_fields(), *self.visible_fields()]
         if self.errors:
-            return render_to_string(FIELDS_TEMPLATE, {"fields": fields})
+            return form_fields(fields)
         return kept_fields(
             ("save", get_language(), *(repr(field.value()) for field in fields)),
             fields,
