@@ -89,8 +89,10 @@ def gunicorn(
     folder: Path,
     app: str = "socialdomain.wsgi:application",
     ready_path: str = "/accounts/login/",
+    root: Path = ROOT,
 ) -> Iterator[tuple[int, int]]:
-    """(port, pid) of a running gunicorn; stopped when the block ends."""
+    """(port, pid) of a running gunicorn serving the code in `root`; stopped when
+    the block ends."""
     port = free_port()
     log = (folder / "gunicorn.log").open("w")
     process = subprocess.Popen(
@@ -109,7 +111,7 @@ def gunicorn(
             "--access-logfile",
             str(folder / "access.log"),
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
