@@ -163,7 +163,7 @@ def main() -> int:
         with ExitStack() as servers:
             served = {}
             for name, root, server_env in (("new", ROOT, env), ("old", old, old_env)):
-                folder_for = folder / name
+                folder_for = folder / f"server-{name}"
                 folder_for.mkdir()
                 port, pid = servers.enter_context(
                     gunicorn(
