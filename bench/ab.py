@@ -40,6 +40,7 @@ from casework_bench import (  # noqa: E402
     server_environment,
 )
 from run import (  # noqa: E402
+    ALDERMAN_EMAIL,
     CASEWORKER_EMAIL,
     DRAFTS_PER_SECOND,
     FULL,
@@ -57,6 +58,7 @@ from run import (  # noqa: E402
 )
 
 PAGES = ("one_query", "queue", "deep", "case", "one_insert", "submit")
+MORE_PAGES = ("dashboard", "map")
 
 
 def checkout(old: str, folder: Path) -> tuple[Path, bool]:
@@ -106,6 +108,8 @@ def pages_for(
         "case": Page(
             "Case page", f"/casework/requests/{case}/", sessions["caseworker"]
         ),
+        "dashboard": Page("Dashboard", "/dashboard/", sessions["alderman"]),
+        "map": Page("Social map search", "/networks/social-map/den-helder/?q=schulden"),
         "submit": Page(
             "Submission",
             "/help/{draft}/send/",
@@ -121,14 +125,16 @@ def pages_for(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--old", required=True, help="A git revision or a folder.")
-    parser.add_argument("--pages", default=",".join(PAGES), help=", ".join(PAGES))
+    parser.add_argument(
+        "--pages", default=",".join(PAGES), help=", ".join(PAGES + MORE_PAGES)
+    )
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=1.0)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     chosen = args.pages.split(",")
-    if unknown := set(chosen) - set(PAGES):
+    if unknown := set(chosen) - set(PAGES + MORE_PAGES):
         sys.exit(f"unknown pages: {', '.join(sorted(unknown))}")
 
     url = database_url(False)
@@ -155,6 +161,7 @@ def main() -> int:
         sessions = {
             "caseworker": session_for(CASEWORKER_EMAIL),
             "resident": session_for(RESIDENT_EMAIL),
+            "alderman": session_for(ALDERMAN_EMAIL),
         }
         case = pick_case(CASEWORKER_EMAIL)
         per_slot = int(args.seconds * args.clients * DRAFTS_PER_SECOND) + 1
