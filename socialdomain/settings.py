@@ -10,7 +10,6 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.db.backends.postgresql.base import ServerBindingCursor
 from django.utils.translation import gettext_lazy as _
 
 from socialdomain.lib.env import env, env_bool, env_int, env_list
@@ -122,25 +121,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Server-side binding and prepared statements, for the ORM as for the SQL compiled
-# once per worker (socialdomain/lib/compiled.py): psycopg sends the values apart
-# from the SQL, so a query has the same text on every request, prepares it on the
-# connection after it ran this many times, and PostgreSQL keeps its plan. Planning
-# was most of what PostgreSQL spent on the case page (EXPLAIN of its 17 queries:
-# 3.5 ms planning, 0.5 ms executing; the request with its six joins alone 2.5 ms).
-# Set as the cursor class rather than with Django's `server_side_binding` option,
-# which does the same and also has Django log each query by quoting its values into
-# the SQL; that fails for the statements compiled.py sends with PostgreSQL's own
-# $1, $2 placeholders (logged as sent, with their placeholders, this way). Behind
-# PgBouncer in transaction mode, set DATABASE_PREPARE_THRESHOLD=off.
+# Prepared statements, used only by the SQL compiled once per worker
+# (socialdomain/lib/compiled.py: psycopg prepares a statement there after it ran this
+# many times); the ORM's own client-side cursors never prepare. Server-side binding
+# for the whole ORM was tried (2026-12-07, docs/performance.md) and taken out again:
+# PostgreSQL allows at most 65,535 parameters per bound statement, which Django's
+# unbatched `__in` lists exceed (the draft purge), and a prepared plan fails with
+# "cached plan must not change result type" after a migration alters a column.
+# Behind PgBouncer in transaction mode, set DATABASE_PREPARE_THRESHOLD=off.
 _prepare = env("DATABASE_PREPARE_THRESHOLD", default="5")
 if _prepare != "off" and not (_prepare.isascii() and _prepare.isdigit()):
     raise ImproperlyConfigured(
         "DATABASE_PREPARE_THRESHOLD is a number of runs, or `off`."
     )
-DATABASES["default"].setdefault("OPTIONS", {}).update(
-    prepare_threshold=None if _prepare == "off" else int(_prepare),
-    cursor_factory=ServerBindingCursor,
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+    None if _prepare == "off" else int(_prepare)
 )
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Buurtkracht runs on PostgreSQL only.")

@@ -191,22 +191,3 @@ def test_a_raw_cursor_runs_numbered_sql_with_its_values() -> None:
     with preparing_cursor(raw=True) as cursor:
         cursor.execute(numbered("SELECT %s::int + %s::int, %s::text"), [2, 3, "x"])
         assert cursor.fetchone() == (5, "x")
-
-
-def test_the_orms_own_queries_bind_server_side_and_become_prepared() -> None:
-    Municipality.objects.create(name="Ormdorp", slug="ormdorp", cbs_code="GM9902")
-    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
-    with CaptureQueriesContext(connection) as queries:
-        for _ in range(threshold + 1):
-            # A new value each time: the same text all the same.
-            assert not Municipality.objects.filter(slug=f"nergens-{_}").exists()
-            assert Municipality.objects.get(slug="ormdorp").name == "Ormdorp"
-    # Logged as sent: the values apart, PostgreSQL's placeholders in the SQL.
-    exists, get = queries[0]["sql"], queries[1]["sql"]
-    assert '"slug" = $2 LIMIT 1' in exists
-    assert "nergens" not in exists
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        statements = [row[0] for row in cursor.fetchall()]
-    assert exists in statements
-    assert get in statements
