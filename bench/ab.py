@@ -141,8 +141,9 @@ def main() -> int:
     if (loaded_count(url) or 0) < FULL.cases + FULL.dashboard:
         sys.exit("The bench database is not loaded: run `make bench` once first.")
     folder = Path(tempfile.mkdtemp(prefix="bench-ab-"))
-    old, checked_out = checkout(args.old, folder)
+    old, checked_out = None, False
     try:
+        old, checked_out = checkout(args.old, folder)
         base = {**server_environment(folder / "static-new"), "DATABASE_URL": url}
         env = {**base, "DJANGO_SETTINGS_MODULE": "bench.settings"}
         old_env = {**env, "DJANGO_STATIC_ROOT": str(folder / "static-old")}
@@ -212,8 +213,11 @@ def main() -> int:
                             )
         print(table(served["old"][2], served["new"][2]))
     finally:
-        if checked_out:
+        if checked_out and old is not None:
             remove_checkout(old)
+        elif old is None and (folder / "old").exists():
+            # The worktree was added but its .venv link failed.
+            remove_checkout(folder / "old")
         shutil.rmtree(folder, ignore_errors=True)
     return 0
 

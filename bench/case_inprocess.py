@@ -13,14 +13,12 @@ the one-query reference view when DJANGO_SETTINGS_MODULE=bench.settings.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import pstats
 
 from casework_bench import pick_case
 from django.conf import settings
 from django.test import Client
 from queue_inprocess import REFERENCE, client, measure  # also sets Django up
-from run import CASEWORKER_EMAIL
+from run import CASEWORKER_EMAIL, print_profile
 
 
 def main() -> None:
@@ -34,16 +32,7 @@ def main() -> None:
     if settings.ROOT_URLCONF == "bench.urls":
         pages[REFERENCE] = (Client(), "/bench-reference/one-query/")
     if args.profile:
-        for _ in range(20):
-            browser.get(url)
-        profile = cProfile.Profile()
-        profile.enable()
-        for _ in range(args.requests):
-            browser.get(url)
-        profile.disable()
-        stats = pstats.Stats(profile).sort_stats("cumulative")
-        stats.print_stats(60)
-        stats.sort_stats("tottime").print_stats(40)
+        print_profile(lambda: browser.get(url), args.requests)
         return
     measure(pages, args.requests)
 

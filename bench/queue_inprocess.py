@@ -15,10 +15,8 @@ the median and p95 of the wall time and of the process CPU time per request.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import html
 import os
-import pstats
 import re
 import statistics
 import sys
@@ -38,7 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from run import CASEWORKER_EMAIL, session_for  # noqa: E402
+from run import CASEWORKER_EMAIL, print_profile, session_for  # noqa: E402
 
 QUEUE = "/casework/queue/"
 REFERENCE = "one-query reference"
@@ -108,16 +106,7 @@ def main() -> None:
         # As bench/run.py compares: an anonymous request of the one-ORM-lookup view.
         pages[REFERENCE] = (Client(), "/bench-reference/one-query/")
     if args.profile:
-        for _ in range(20):
-            browser.get(QUEUE)
-        profile = cProfile.Profile()
-        profile.enable()
-        for _ in range(args.requests):
-            browser.get(QUEUE)
-        profile.disable()
-        stats = pstats.Stats(profile).sort_stats("cumulative")
-        stats.print_stats(60)
-        stats.sort_stats("tottime").print_stats(40)
+        print_profile(lambda: browser.get(QUEUE), args.requests)
         return
     measure(pages, args.requests)
 

@@ -22,9 +22,11 @@ databases whose name starts with `bench_` are ever created or dropped.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import multiprocessing
 import os
 import platform
+import pstats
 import re
 import secrets
 import shutil
@@ -35,7 +37,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -608,6 +610,21 @@ serving bench/bare.py (no apps, no middleware). This section is rewritten by
 `.venv/bin/python bench/run.py --write docs/performance.md`; the sections before it
 are kept.
 """
+
+
+def print_profile(call: Callable[[], object], count: int) -> None:
+    """cProfile of `count` calls after 20 unprofiled ones, for the in-process
+    scripts' --profile: by cumulative and by own time."""
+    for _ in range(20):
+        call()
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(count):
+        call()
+    profile.disable()
+    stats = pstats.Stats(profile).sort_stats("cumulative")
+    stats.print_stats(60)
+    stats.sort_stats("tottime").print_stats(40)
 
 
 # --- main ----------------------------------------------------------------------------

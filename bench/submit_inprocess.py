@@ -17,9 +17,7 @@ prints the cProfile of the submissions instead.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
 import statistics
 import sys
 import time
@@ -39,7 +37,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from run import RESIDENT_EMAIL, make_drafts, session_for  # noqa: E402
+from run import RESIDENT_EMAIL, make_drafts, print_profile, session_for  # noqa: E402
 
 SUBMIT = "submission"
 
@@ -111,17 +109,7 @@ def main() -> None:
             anonymous.post("/bench-reference/one-insert/", {"note": "x"}).status_code
         )
     if args.profile:
-        post = pages[SUBMIT]
-        for _ in range(20):
-            post()
-        profile = cProfile.Profile()
-        profile.enable()
-        for _ in range(args.requests):
-            post()
-        profile.disable()
-        stats = pstats.Stats(profile).sort_stats("cumulative")
-        stats.print_stats(60)
-        stats.sort_stats("tottime").print_stats(40)
+        print_profile(pages[SUBMIT], args.requests)
         return
     measure(pages, args.requests)
 
