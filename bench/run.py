@@ -576,11 +576,14 @@ def uptime() -> str:
 
 def write_section(path: Path, section: str) -> None:
     """Replace the `## make bench` section of `path` (or append it), keeping the
-    earlier sections as they are."""
-    text = path.read_text()
+    earlier sections as they are; a file that does not exist yet is made with the
+    section alone."""
+    text = path.read_text() if path.exists() else ""
     heading = "## make bench"
     start = text.find(f"\n{heading}\n")
-    if start == -1:
+    if not text.strip():
+        text = section
+    elif start == -1:
         text = text.rstrip("\n") + "\n\n" + section
     else:
         rest = text.find("\n## ", start + 1)
