@@ -33,7 +33,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -339,14 +339,16 @@ def django_facts(pages: list[Page], email: str) -> dict[str, str]:
         browser = anonymous if page.anonymous else client
         browser.raise_request_exception = False
         browser.get(page.path)
-        with CaptureQueriesContext(connection) as captured:
+        sent: list[tuple[str, Any]] = []
+        with (
+            CaptureQueriesContext(connection) as captured,
+            connection.execute_wrapper(_recording(sent)),
+        ):
             response = browser.get(page.path)
         if response.status_code == 200:
             page.queries = len(captured.captured_queries)
             page.sql_seconds = sum(float(q["time"]) for q in captured.captured_queries)
-            page.parallel = any(
-                _is_parallel(connection, q["sql"]) for q in captured.captured_queries
-            )
+            page.parallel = any(_is_parallel(sql, params) for sql, params in sent)
         else:
             say(f"{page.path} answered {response.status_code} in-process")
     with connection.cursor() as cursor:
@@ -362,13 +364,27 @@ def django_facts(pages: list[Page], email: str) -> dict[str, str]:
     return facts
 
 
-def _is_parallel(connection: Any, sql: str) -> bool:
+def _recording(sent: list[tuple[str, Any]]) -> Callable[..., Any]:
+    """Execute wrapper that keeps each query as sent, with its values: the logged
+    SQL of a server-side bound query shows only its $1, $2 placeholders."""
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    return record
+
+
+def _is_parallel(sql: str, params: Any) -> bool:
     """Whether PostgreSQL plans this query with parallel workers (whose CPU time the
     interference figure cannot tell apart from other processes)."""
+    from socialdomain.lib.compiled import preparing_cursor
+
     if not sql.startswith("SELECT"):
         return False
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {sql}")
+    # compiled.py's raw statements carry PostgreSQL's own $1, $2 placeholders.
+    with preparing_cursor(raw="$1" in sql) as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
         return any("Gather" in row[0] for row in cursor.fetchall())
 
 

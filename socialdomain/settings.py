@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from socialdomain.lib.binding import BindingCursor
 from socialdomain.lib.env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -121,21 +122,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Prepared statements, used only by the SQL compiled once per worker
-# (socialdomain/lib/compiled.py: psycopg prepares a statement there after it ran this
-# many times); the ORM's own client-side cursors never prepare. Server-side binding
-# for the whole ORM was tried (2026-12-07, docs/performance.md) and taken out again:
-# PostgreSQL allows at most 65,535 parameters per bound statement, which Django's
-# unbatched `__in` lists exceed (the draft purge), and a prepared plan fails with
-# "cached plan must not change result type" after a migration alters a column.
+# Server-side binding and prepared statements, for the ORM (socialdomain/lib/binding.py)
+# as for the SQL compiled once per worker (socialdomain/lib/compiled.py): a query has
+# the same text on every request, psycopg prepares it on its connection after it ran
+# this many times, and PostgreSQL keeps its plan. binding.py handles PostgreSQL's two
+# limits (65,535 values per bound statement; a kept plan that a migration broke).
 # Behind PgBouncer in transaction mode, set DATABASE_PREPARE_THRESHOLD=off.
 _prepare = env("DATABASE_PREPARE_THRESHOLD", default="5")
 if _prepare != "off" and not (_prepare.isascii() and _prepare.isdigit()):
     raise ImproperlyConfigured(
         "DATABASE_PREPARE_THRESHOLD is a number of runs, or `off`."
     )
-DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-    None if _prepare == "off" else int(_prepare)
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    prepare_threshold=None if _prepare == "off" else int(_prepare),
+    cursor_factory=BindingCursor,
 )
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Buurtkracht runs on PostgreSQL only.")

@@ -346,3 +346,22 @@ def test_anonymising_unlinks_who_gave_and_withdrew_consent(
     assert (consent.recorded_by_id, consent.withdrawn_by_id) == (None, None)
     # What the consent was for stays, for the record and the overview's counts.
     assert consent.recipient == "volunteers"
+
+
+def test_more_expired_drafts_than_a_bound_statement_holds_values_are_purged(
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    db: None,
+) -> None:
+    # The purge sends every expired draft's id in one `__in` list: beyond 65,535
+    # values the statement is quoted instead of bound (socialdomain/lib/binding.py).
+    from socialdomain.lib.binding import MAX_BOUND_VALUES
+
+    HelpRequestDraft.objects.bulk_create(
+        HelpRequestDraft() for _ in range(MAX_BOUND_VALUES + 5)
+    )
+    kept = HelpRequestDraftFactory()
+    HelpRequestDraft.objects.exclude(pk=kept.pk).update(updated_at=CLOSED_AT)
+    with freeze_time(CLOSED_AT + dt.timedelta(days=31)):
+        result = _purge(django_capture_on_commit_callbacks)
+    assert result.counts[(None, Rule.DRAFT, RecordKind.DRAFT)] == MAX_BOUND_VALUES + 5
+    assert list(HelpRequestDraft.objects.values_list("pk", flat=True)) == [kept.pk]

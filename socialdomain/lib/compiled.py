@@ -15,9 +15,9 @@ would) and whose key holds everything the queryset depends on. For whole model
 instances, `ModelRows` gives the columns to select and applies the fields' own
 conversions (a JSONField's decoding) to each row.
 
-Both kinds run on a psycopg cursor with server-side binding, which (unlike the
-client-side cursor Django uses for the ORM) can use prepared statements: psycopg
-prepares a statement on its connection after it ran a few times
+Both kinds run on a psycopg cursor with server-side binding (as the ORM's own
+cursors are: socialdomain/lib/binding.py), which can use prepared statements:
+psycopg prepares a statement on its connection after it ran a few times
 (DATABASES OPTIONS prepare_threshold), and PostgreSQL then keeps its plan. Planning
 was half of what the queue's SQL cost (EXPLAIN: 1.15 of 2.3 ms). CompiledQueries
 keeps its SQL with the values written in, so that the kept plan is the one for those
@@ -47,15 +47,15 @@ _MISSING = object()
 
 @contextmanager
 def preparing_cursor(*, raw: bool = False) -> Iterator[CursorWrapper]:
-    """Django's cursor (health check, error wrapping, query logging and counting)
-    over a psycopg cursor with server-side binding on the same connection, so in
-    the same transaction. With `raw`, a psycopg RawCursor: the SQL is sent as it
-    is, with PostgreSQL's own $1, $2 ... placeholders (see `numbered`)."""
+    """Django's cursor (health check, error wrapping, query logging and counting),
+    which binds server-side (socialdomain/lib/binding.py). With `raw`, over a psycopg RawCursor on
+    the same connection, so in the same transaction: the SQL is sent as it is, with
+    PostgreSQL's own $1, $2 ... placeholders (see `numbered`)."""
     with connection.cursor() as cursor:
-        client_side = cursor.cursor
-        kind = psycopg.RawCursor if raw else psycopg.Cursor
-        cursor.cursor = kind(client_side.connection)
-        client_side.close()
+        if raw:
+            binding = cursor.cursor
+            cursor.cursor = psycopg.RawCursor(binding.connection)
+            binding.close()
         yield cursor
 
 
