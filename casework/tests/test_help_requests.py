@@ -1,5 +1,7 @@
 """Caseworkers see and handle the help requests of their own team, nothing else."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -48,6 +50,46 @@ def test_caseworker_sees_requests_of_the_teams_district_and_opens_one(
 
     assert response.status_code == 200
     assert "Mijn verhaal" in response.content.decode()
+
+
+def test_the_team_home_lists_the_open_requests_urgent_first_then_newest(
+    caseworker: User, den_helder: Place, resident: User
+) -> None:
+    now = timezone.now()
+    made = {}
+    for number, (status, urgent, days_ago) in enumerate(
+        [
+            (Status.RECEIVED, False, 1),
+            (Status.IN_PROGRESS, False, 5),
+            (Status.APPOINTMENT_PLANNED, True, 9),
+            (Status.CLOSED, True, 0),
+            (Status.WITHDRAWN, False, 0),
+        ],
+        start=201,
+    ):
+        request = _request(den_helder, resident, reference=f"HV-2026-000{number}")
+        HelpRequest.objects.filter(pk=request.pk).update(
+            status=status,
+            is_urgent=urgent,
+            submitted_at=now - dt.timedelta(days=days_ago),
+        )
+        made[status] = request.reference
+
+    page = _client(caseworker).get("/casework/").content.decode()
+
+    assert [reference for reference in made.values() if reference in page] == [
+        made[Status.RECEIVED],
+        made[Status.IN_PROGRESS],
+        made[Status.APPOINTMENT_PLANNED],
+    ]
+    # Urgent first, then the newest.
+    assert (
+        page.index(made[Status.APPOINTMENT_PLANNED])
+        < page.index(made[Status.RECEIVED])
+        < page.index(made[Status.IN_PROGRESS])
+    )
+    assert "Openstaande hulpvragen van het team" in page
+    assert 'href="/casework/queue/"' in page
 
 
 def test_every_look_at_a_request_is_logged_with_role_and_purpose(
