@@ -1,17 +1,19 @@
 """An anonymous visitor walks the steps of asking for help; every answer is kept on
 the server, and a draft opens only for the browser or resident it belongs to."""
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from citizens.models import HelpRequest, HelpRequestDraft
 from citizens.steps import STEPS
-from citizens.tests.factories import complete_answers
+from citizens.tests.factories import HelpRequestDraftFactory, complete_answers
 from citizens.tests.helpers import (
     fill_steps,
     review_url,
@@ -290,3 +292,45 @@ def test_a_sent_draft_leads_to_its_request_instead_of_the_steps(
     )
     help_request.refresh_from_db()
     assert help_request.story == "Ik heb een brief van de woningcorporatie gekregen."
+
+
+def test_the_start_page_offers_the_last_saved_unfinished_requests_only(
+    resident: User,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    from citizens.views.ask import DRAFTS_SHOWN
+
+    now = timezone.now()
+    drafts = [HelpRequestDraftFactory(owner=resident) for _ in range(DRAFTS_SHOWN + 2)]
+    for age, draft in enumerate(drafts):
+        HelpRequestDraft.objects.filter(pk=draft.pk).update(
+            updated_at=now - dt.timedelta(hours=age)
+        )
+    HelpRequestDraftFactory()  # someone else's, started in another browser
+    client = Client()
+    client.force_login(resident)
+    client.get(reverse("citizens:ask_start"))
+
+    with django_assert_max_num_queries(4):
+        page = client.get(reverse("citizens:ask_start")).content.decode()
+
+    links = [reverse("citizens:ask_review", args=[d.public_id]) for d in drafts]
+    shown = [link for link in links if link in page]
+    assert shown == links[:DRAFTS_SHOWN]  # the last saved ones
+    assert [page.index(link) for link in shown] == sorted(
+        page.index(link) for link in shown
+    )  # the last saved first
+    assert f"Alleen uw {DRAFTS_SHOWN} laatst bewaarde onafgemaakte hulpvragen" in page
+
+
+def test_the_start_page_says_nothing_of_more_when_every_draft_is_shown(
+    resident: User,
+) -> None:
+    HelpRequestDraftFactory(owner=resident)
+    client = Client()
+    client.force_login(resident)
+
+    page = client.get(reverse("citizens:ask_start")).content.decode()
+
+    assert "Ga verder waar u was gebleven" in page
+    assert "laatst bewaarde" not in page
