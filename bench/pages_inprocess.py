@@ -28,6 +28,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,13 +42,45 @@ django.setup()
 
 from casework_bench import verified_test_client  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from tests.browser.axe_pages import PERSONAS, ROUTE_PAGES, Visit  # noqa: E402
+from tests.browser.axe_pages import PERSONAS, ROUTE_PAGES, Persona, Visit  # noqa: E402
 from tests.test_access_policy import POLICY  # noqa: E402
 
 # Paths that need a draft started in a browser: none here.
 NO_DRAFT = "00000000-0000-0000-0000-000000000000"
+
+
+def persona_paths(name: str, persona: Persona, user: object) -> Iterator[list[str]]:
+    """Per route that this persona's role may open, the paths the axe sweep opens
+    there for it."""
+    visit = Visit(name, persona, user, start_draft=lambda: NO_DRAFT)
+    for route, page in ROUTE_PAGES.items():
+        allowed = POLICY.get(route)
+        if allowed is None:
+            if name not in page.visitors:
+                continue
+        elif persona.role not in allowed:
+            continue
+        try:
+            targets = page.paths(visit)
+        except Exception as error:  # no such object for this persona
+            print(f"skipped {route} for {name}: {error}")
+            continue
+        yield [target if isinstance(target, str) else target[0] for target in targets]
+
+
+def median_wall(client: Client, path: str, repeat: int) -> tuple[float, int, int]:
+    """(median ms, status, queries of the last request), after one warm-up."""
+    client.get(path)
+    walls = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        walls.append((time.perf_counter() - started) * 1000)
+    return statistics.median(walls), response.status_code, len(queries)
 
 
 def timings(repeat: int, per_page: int) -> list[tuple[float, str, str, int, int]]:
@@ -62,38 +95,11 @@ def timings(repeat: int, per_page: int) -> list[tuple[float, str, str, int, int]
             continue
         client = verified_test_client(user)
         client.raise_request_exception = False
-        visit = Visit(name, persona, user, start_draft=lambda: NO_DRAFT)
-        for route, page in ROUTE_PAGES.items():
-            allowed = POLICY.get(route)
-            if allowed is not None and persona.role not in allowed:
-                continue
-            if allowed is None and name not in page.visitors:
-                continue
-            try:
-                targets = page.paths(visit)
-            except Exception as error:  # no such object for this persona
-                print(f"skipped {route} for {name}: {error}")
-                continue
-            for target in targets[:per_page]:
-                path = target if isinstance(target, str) else target[0]
-                if NO_DRAFT in path:
-                    continue
-                client.get(path)
-                walls = []
-                for _ in range(repeat):
-                    started = time.perf_counter()
-                    with CaptureQueriesContext(connection) as queries:
-                        response = client.get(path)
-                    walls.append((time.perf_counter() - started) * 1000)
-                found.append(
-                    (
-                        statistics.median(walls),
-                        name,
-                        path,
-                        response.status_code,
-                        len(queries),
-                    )
-                )
+        for paths in persona_paths(name, persona, user):
+            for path in paths[:per_page]:
+                if NO_DRAFT not in path:
+                    wall, status, queries = median_wall(client, path, repeat)
+                    found.append((wall, name, path, status, queries))
     return sorted(found, reverse=True)
 
 

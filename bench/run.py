@@ -112,6 +112,16 @@ def loaded_count(url: str) -> int | None:
         return 0
 
 
+def manage(step: list[str], env: dict[str, str]) -> None:
+    """`manage.py *step` on the bench database, with the production settings."""
+    subprocess.run(
+        [PYTHON, "manage.py", *step],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "socialdomain.settings"},
+        check=True,
+    )
+
+
 def ensure_data(url: str, scale: Scale, env: dict[str, str]) -> dict[str, str]:
     """Load the data unless the database already holds at least that many
     requests. Returns facts about the load for the report."""
@@ -125,12 +135,7 @@ def ensure_data(url: str, scale: Scale, env: dict[str, str]) -> dict[str, str]:
         # scans read the table for every changed page): every run starts alike,
         # as autovacuum keeps the table in production (citizens/migrations/0012).
         started = time.monotonic()
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "-v0"],
-            cwd=ROOT,
-            env={**env, "DJANGO_SETTINGS_MODULE": "socialdomain.settings"},
-            check=True,
-        )
+        manage(["migrate", "-v0"], env)
         psql(url, "VACUUM (ANALYZE) citizens_helprequest", name)
         return {
             "data": f"reused database {name} ({found:,} help requests); migrate and "
@@ -158,12 +163,7 @@ def ensure_data(url: str, scale: Scale, env: dict[str, str]) -> dict[str, str]:
     for step in steps:
         say(f"manage.py {' '.join(step)}")
         started = time.monotonic()
-        subprocess.run(
-            [PYTHON, "manage.py", *step],
-            cwd=ROOT,
-            env={**env, "DJANGO_SETTINGS_MODULE": "socialdomain.settings"},
-            check=True,
-        )
+        manage(step, env)
         timings.append(f"{step[0]} {time.monotonic() - started:.0f} s")
     return {"data": f"loaded into {name} now: " + ", ".join(timings)}
 

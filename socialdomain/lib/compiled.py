@@ -48,9 +48,10 @@ _MISSING = object()
 @contextmanager
 def preparing_cursor(*, raw: bool = False) -> Iterator[CursorWrapper]:
     """Django's cursor (health check, error wrapping, query logging and counting),
-    which binds server-side (socialdomain/lib/binding.py). With `raw`, over a psycopg RawCursor on
-    the same connection, so in the same transaction: the SQL is sent as it is, with
-    PostgreSQL's own $1, $2 ... placeholders (see `numbered`)."""
+    which binds server-side (socialdomain/lib/binding.py). With `raw`, over a
+    psycopg RawCursor on the same connection, so in the same transaction: the SQL
+    is sent as it is, with PostgreSQL's own $1, $2 ... placeholders (see
+    `numbered`)."""
     with connection.cursor() as cursor:
         if raw:
             binding = cursor.cursor
