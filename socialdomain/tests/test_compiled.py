@@ -3,11 +3,14 @@ every time."""
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
-from municipalities.models import Municipality
+from citizens.models import HelpRequestDraft
+from municipalities.models import District, Municipality, Neighbourhood
 from socialdomain.lib.compiled import (
     CompiledQueries,
+    PreparedModels,
     PreparedQuery,
     numbered,
     preparing_cursor,
@@ -191,3 +194,98 @@ def test_a_raw_cursor_runs_numbered_sql_with_its_values() -> None:
     with preparing_cursor(raw=True) as cursor:
         cursor.execute(numbered("SELECT %s::int + %s::int, %s::text"), [2, 3, "x"])
         assert cursor.fetchone() == (5, "x")
+
+
+def _fields(obj):  # type: ignore[no-untyped-def]
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.fields}
+
+
+def _two_districts() -> tuple[District, District]:
+    municipality = Municipality.objects.create(
+        name="Testdorp", slug="testdorp", cbs_code="GM9901"
+    )
+    east, west = (
+        District.objects.create(municipality=municipality, name=name, cbs_code=code)
+        for name, code in (("Oost", "WK990101"), ("West", "WK990102"))
+    )
+    for district, names in ((east, ("Haven", "Dijk", "Molen")), (west, ("Bos",))):
+        for number, name in enumerate(names):
+            Neighbourhood.objects.create(
+                district=district,
+                name=name,
+                cbs_code=f"BU{district.cbs_code[2:]}{number:02d}",
+                population=100 * (number + 1),
+            )
+    return east, west
+
+
+def test_prepared_models_are_the_querysets_instances_with_their_related_rows() -> None:
+    east, west = _two_districts()
+    built = []
+
+    def build(district_id: int):  # type: ignore[no-untyped-def]
+        built.append(district_id)
+        return Neighbourhood.objects.filter(district_id=district_id).select_related(
+            "district__municipality__region"
+        )
+
+    prepared = PreparedModels(build, -1)
+
+    for district in (east, west):
+        expected = list(build(district.pk))
+        with CaptureQueriesContext(connection) as captured:
+            got = prepared.instances(district.pk)
+            # The related rows came with them (the null region too): no query.
+            related = [
+                (
+                    n.district.name,
+                    n.district.municipality.slug,
+                    n.district.municipality.region,
+                )
+                for n in got
+            ]
+        assert len(captured) == 1
+        assert [_fields(n) for n in got] == [_fields(n) for n in expected]
+        assert related == [
+            (n.district.name, n.district.municipality.slug, None) for n in expected
+        ]
+        assert all(not n._state.adding and n._state.db == "default" for n in got)
+    # In the model's order (district name, then name), as the queryset has it.
+    assert [n.name for n in prepared.instances(east.pk)] == ["Dijk", "Haven", "Molen"]
+    assert prepared.instances(-2) == []
+    # Compiled once, with the stand-in (the other builds are the expected lists
+    # above); every later call ran the kept SQL.
+    assert built == [east.pk, -1, west.pk]
+
+
+def test_prepared_models_convert_columns_and_keep_annotations() -> None:
+    east, _west = _two_districts()
+    draft = HelpRequestDraft.objects.create(answers={"story": {"text": "Hulp"}})
+    drafts = PreparedModels(lambda pk: HelpRequestDraft.objects.filter(pk=pk), -1)
+    districts = PreparedModels(
+        lambda pk: District.objects.filter(pk=pk).annotate(
+            size=Count("neighbourhoods")
+        ),
+        -1,
+    )
+
+    (got,) = drafts.instances(draft.pk)
+    (counted,) = districts.instances(east.pk)
+
+    # jsonb is read as text and decoded by the field, as the ORM does.
+    assert got.answers == {"story": {"text": "Hulp"}}
+    assert _fields(got) == _fields(HelpRequestDraft.objects.get(pk=draft.pk))
+    assert counted.size == 3
+
+
+def test_prepared_models_set_the_object_they_belong_to() -> None:
+    east, _west = _two_districts()
+    prepared = PreparedModels(
+        lambda district_id: Neighbourhood.objects.filter(district_id=district_id), -1
+    )
+
+    got = prepared.instances(east.pk, known={"district": east})
+
+    with CaptureQueriesContext(connection) as captured:
+        assert all(n.district is east for n in got)
+    assert len(captured) == 0
