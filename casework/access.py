@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import TEAM_ROLES, Role, User
 from citizens.models import AccessPurpose, FileAccess, HelpRequest
+from socialdomain.lib.compiled import PreparedModels
 
 SESSION_ACCESS_REASONS = "casework_access_reasons"
 ACCESS_REASON_VALID_FOR = timedelta(minutes=30)
@@ -40,8 +42,8 @@ def is_own_caseload(user: User, help_request: HelpRequest) -> bool:
     return help_request.contact_person.team_id == user.team_id
 
 
-def _in_scope(user: User, reference: str) -> HelpRequest:
-    help_request = (
+def _by_reference(user: User, reference: str) -> QuerySet[HelpRequest]:
+    return (
         HelpRequest.objects.visible_to(user)
         .select_related(
             "resident",
@@ -52,11 +54,35 @@ def _in_scope(user: User, reference: str) -> HelpRequest:
             "case_state",
         )
         .filter(reference=reference)
-        .first()
+        .order_by()[:1]
     )
-    if help_request is None:
+
+
+# The lookup of a team member (caseworker or team lead of a team in a
+# municipality), compiled once per process: its SQL depends only on these two
+# ids and the reference (HelpRequestQuerySet.visible_to), and every page and form
+# of a request runs it.
+_TEAM_MEMBER_LOOKUP = PreparedModels(
+    lambda reference, municipality_id, team_id: _by_reference(
+        User(role=Role.CASEWORKER, municipality_id=municipality_id, team_id=team_id),
+        reference,
+    ),
+    "prepared:reference",
+    -7_310_443,
+    -7_310_444,
+)
+
+
+def _in_scope(user: User, reference: str) -> HelpRequest:
+    if user.role in TEAM_ROLES and user.municipality_id and user.team_id:
+        found = _TEAM_MEMBER_LOOKUP.instances(
+            reference, user.municipality_id, user.team_id
+        )
+    else:
+        found = list(_by_reference(user, reference))
+    if not found:
         raise Http404
-    return help_request
+    return found[0]
 
 
 def remembered_access_reason(request: HttpRequest, reference: str) -> str:

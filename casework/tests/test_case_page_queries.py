@@ -81,3 +81,46 @@ def test_case_page_query_count_is_fixed(
 
     assert count == empty
     assert count <= QUERY_BUDGET, count
+
+
+def test_the_compiled_lookup_of_a_case_keeps_each_users_scope(
+    den_helder: Place,
+    lelystad: Place,
+    caseworker: User,
+    other_team_caseworker: User,
+    lelystad_caseworker: User,
+) -> None:
+    """The case's lookup is compiled once per process and shared by every team
+    member (casework/access.py): each still gets only the requests of their own
+    scope, whoever asked first."""
+    own = HelpRequestFactory(
+        municipality=den_helder.municipality,
+        neighbourhood=den_helder.neighbourhood,
+        team=den_helder.team,
+    )
+    # Not given to a team yet, in the district of the caseworker's team.
+    unteamed = HelpRequestFactory(
+        municipality=den_helder.municipality,
+        neighbourhood=den_helder.neighbourhood,
+        team=None,
+    )
+    elsewhere = HelpRequestFactory(
+        municipality=lelystad.municipality,
+        neighbourhood=lelystad.neighbourhood,
+        team=lelystad.team,
+    )
+    expected = {
+        caseworker: {own: 200, unteamed: 200, elsewhere: 404},
+        other_team_caseworker: {own: 404, unteamed: 404, elsewhere: 404},
+        lelystad_caseworker: {own: 404, unteamed: 404, elsewhere: 200},
+    }
+    # Twice round, in turn: the second round runs the SQL the first compiled.
+    for _round in range(2):
+        for user, statuses in expected.items():
+            client = Client()
+            client.force_login(user)
+            for help_request, status in statuses.items():
+                response = client.get(f"/casework/requests/{help_request.reference}/")
+                assert response.status_code == status, (user.email, help_request)
+                if status == 200:
+                    assert help_request.reference in response.content.decode()
