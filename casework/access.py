@@ -52,6 +52,8 @@ def _by_reference(user: User, reference: str) -> QuerySet[HelpRequest]:
             "contact_person",
             "team",
             "case_state",
+            # The triage form and the network page read it.
+            "triage",
         )
         .filter(reference=reference)
         .order_by()[:1]

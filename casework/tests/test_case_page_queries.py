@@ -18,10 +18,12 @@ from citizens.tests.factories import (
 )
 from tests.fixtures.personas import Place
 
-# The count measured on 2026-12-04 (session, user, the request, the look's log row,
-# deadlines, triage, notification badge, one query per list on the page). Fixed, but
+# The count measured on 2026-12-07 (session and user, the request with its triage,
+# the look's log row, the notification badge, the team list of the triage form, the
+# organisation lists of the referral and consent forms, one query per list on the
+# page): 16 (18 on 2026-12-04, before the triage came with the request). Fixed, but
 # above the target of 6: lower this when queries are folded (#10).
-QUERY_BUDGET = 18
+QUERY_BUDGET = 16
 
 
 def _add(help_request: HelpRequest, place: Place, caseworker: User, n: int) -> None:
