@@ -1,11 +1,13 @@
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TEAM_ROLES, User
+from accounts.models import TEAM_ROLES, Role, User
 from casework.models import ContactKind, Domain, Urgency
 from casework.stages import Stage, allowed_stages
 from citizens.forms import MAX_TEXT
@@ -20,6 +22,7 @@ from citizens.models import (
 from municipalities.models import Team
 from networks.models import Organisation
 from socialdomain.lib.choices import ModelChoiceField
+from socialdomain.lib.compiled import PreparedModels
 
 
 class StaffMessageForm(forms.Form):
@@ -91,6 +94,37 @@ class ProgressForm(VersionedForm):
         self.fields["next_step_date"].initial = help_request.next_step_date
 
 
+def _municipality_organisations(municipality_id: int) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(municipality_id=municipality_id).order_by("name")
+
+
+# The case page's lists of organisations and teams, compiled once per process.
+_ORGANISATIONS = PreparedModels(_municipality_organisations, -7_310_445)
+_TEAMS = PreparedModels(
+    lambda municipality_id: Team.objects.visible_to(
+        User(role=Role.CASEWORKER, municipality_id=municipality_id)
+    ),
+    -7_310_446,
+)
+
+
+def show_organisations(field: ModelChoiceField, municipality_id: int) -> None:
+    """The municipality's organisations, by name."""
+    field.show(
+        _municipality_organisations(municipality_id),
+        partial(_ORGANISATIONS.instances, municipality_id),
+    )
+
+
+def show_teams(field: ModelChoiceField, user: User) -> None:
+    """The teams the user may give a request to (Team.objects.visible_to)."""
+    teams = Team.objects.visible_to(user)
+    if user.is_superuser or user.region_id is not None or not user.municipality_id:
+        field.queryset = teams
+    else:  # of their own municipality: the compiled list
+        field.show(teams, partial(_TEAMS.instances, user.municipality_id))
+
+
 class TriageForm(VersionedForm):
     domains = forms.MultipleChoiceField(
         label=_("Domains"),
@@ -112,7 +146,7 @@ class TriageForm(VersionedForm):
 
     def __init__(self, *args, user: User, help_request: HelpRequest, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.visible_to(user)
+        show_teams(self.fields["team"], user)
         # The progress form on the same page has a version field too: unique ids.
         self.fields["version"].widget.attrs["id"] = "triage_version"
         triage = getattr(help_request, "triage", None)
@@ -211,9 +245,7 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, help_request: HelpRequest, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.help_request = help_request
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            municipality_id=help_request.municipality_id
-        ).order_by("name")
+        show_organisations(self.fields["organisation"], help_request.municipality_id)
 
     def clean_organisation(self) -> Organisation:
         organisation = self.cleaned_data["organisation"]
@@ -259,9 +291,7 @@ class ConsentRecordForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.help_request = help_request
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            municipality_id=help_request.municipality_id
-        ).order_by("name")
+        show_organisations(self.fields["organisation"], help_request.municipality_id)
 
     def clean_valid_until(self) -> date:
         until = self.cleaned_data["valid_until"]

@@ -14,10 +14,11 @@ form that assigns its own choices still changes only its own field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.choices import BaseChoiceIterator, normalize_choices
 
@@ -68,23 +69,48 @@ class FetchedChoiceIterator(ModelChoiceIterator):
     def __iter__(self) -> Iterator[Any]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        for obj in self._objects():
             yield self.choice(obj)
 
     def __len__(self) -> int:
-        return len(self.queryset) + (1 if self.field.empty_label is not None else 0)
+        return len(self._objects()) + (1 if self.field.empty_label is not None else 0)
 
     def __bool__(self) -> bool:
-        return self.field.empty_label is not None or bool(self.queryset)
+        return self.field.empty_label is not None or bool(self._objects())
+
+    def _objects(self) -> Sequence[Any]:
+        listed = getattr(self.field, "listed", None)
+        if listed is None:
+            return self.queryset
+        objects = getattr(self.field, "_listed_objects", None)
+        if objects is None:
+            objects = self.field._listed_objects = list(listed())
+        return objects
 
 
-class ModelChoiceField(forms.ModelChoiceField):
+class _Listed:
+    # The instances of the list, read once when it is first shown (see `show`).
+    listed: Callable[[], Sequence[Any]] | None = None
+
+    def show(
+        self, queryset: QuerySet[Any], listed: Callable[[], Sequence[Any]]
+    ) -> None:
+        """Check a submitted value against `queryset`, but show the list that
+        `listed()` gives: the same rows in the same order, read by SQL compiled
+        once (socialdomain.lib.compiled.PreparedModels). Only when the list is
+        shown: a form that is only validated never reads it."""
+        self.queryset = queryset  # type: ignore[attr-defined]
+        self.listed = listed
+        self._listed_objects = None
+
+
+class ModelChoiceField(_Listed, forms.ModelChoiceField):
     """Django's ModelChoiceField, with its list read by FetchedChoiceIterator."""
 
     iterator = FetchedChoiceIterator
 
 
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+class ModelMultipleChoiceField(_Listed, forms.ModelMultipleChoiceField):
     """Django's ModelMultipleChoiceField, with its list read by
     FetchedChoiceIterator."""
 

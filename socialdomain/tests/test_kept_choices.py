@@ -1,4 +1,6 @@
 import copy
+import re
+from functools import partial
 
 import pytest
 from django import forms
@@ -16,6 +18,7 @@ from socialdomain.lib.choices import (
     ModelChoiceField,
     ModelMultipleChoiceField,
 )
+from socialdomain.lib.compiled import PreparedModels
 from tests.fixtures.forms import CONSTRUCTOR_KWARGS, World, form_classes, qualified
 from tests.fixtures.personas import Place
 
@@ -150,3 +153,66 @@ def test_each_form_reads_its_own_list(den_helder: Place) -> None:
     assert f'value="{added.pk}"' in str(after["team"])
     assert f'value="{added.pk}"' not in str(before["team"])
     assert Teams(data={"team": str(added.pk), "teams": [str(added.pk)]}).is_valid()
+
+
+class Shown(forms.Form):
+    team = ModelChoiceField(queryset=Team.objects.none())
+
+    def __init__(self, *args, municipality_id: int, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["team"].show(
+            Team.objects.filter(municipality_id=municipality_id).order_by("name"),
+            partial(SHOWN_TEAMS.instances, municipality_id),
+        )
+
+
+SHOWN_TEAMS = PreparedModels(
+    lambda municipality_id: Team.objects.filter(
+        municipality_id=municipality_id
+    ).order_by("name"),
+    -1,
+)
+
+
+@pytest.mark.django_db
+def test_a_shown_list_is_read_once_and_only_when_shown(
+    den_helder: Place, lelystad: Place
+) -> None:
+    municipality = den_helder.municipality.pk
+    with CaptureQueriesContext(connection) as made:
+        form = Shown(municipality_id=municipality)
+    with CaptureQueriesContext(connection) as shown:
+        html = str(form["team"])
+        assert len(form.fields["team"].choices) == 3  # the empty choice, 2 teams
+        assert str(form["team"]) == html
+
+    assert len(made) == 0
+    assert len(shown) == 1
+    teams = sorted([den_helder.team, den_helder.other_team], key=lambda t: t.name)
+    assert re.findall(r'<option value="(\d*)"', html) == [
+        "",
+        *(str(team.pk) for team in teams),
+    ]
+    assert all(team.name in html for team in teams)
+    assert lelystad.team.name not in html
+    assert [team.name for team in SHOWN_TEAMS.instances(municipality)] == sorted(
+        [den_helder.team.name, den_helder.other_team.name]
+    )
+
+
+@pytest.mark.django_db
+def test_a_shown_list_checks_a_submitted_value_against_its_queryset(
+    den_helder: Place, lelystad: Place
+) -> None:
+    municipality = den_helder.municipality.pk
+    with CaptureQueriesContext(connection) as queries:
+        good = Shown(
+            data={"team": str(den_helder.team.pk)}, municipality_id=municipality
+        )
+        assert good.is_valid(), good.errors
+    # Checked with one query of its own; the list itself was never read.
+    assert len(queries) == 1
+    assert good.cleaned_data["team"] == den_helder.team
+    other = Shown(data={"team": str(lelystad.team.pk)}, municipality_id=municipality)
+    assert not other.is_valid()
+    assert set(other.errors) == {"team"}
