@@ -15,6 +15,7 @@ from pilots.models import (
     BudgetLine,
     Goal,
     IdeaComment,
+    Interest,
     JournalEntry,
 )
 from pilots.services import library_publish, pilot_publish_results
@@ -113,3 +114,39 @@ def test_pilot_pages_do_not_grow_with_data(
     assert max(before) <= 25, dict(
         zip([path for _, path in pages], before, strict=True)
     )
+
+
+def test_the_pilot_page_lists_what_belongs_to_this_pilot_only(
+    pilot_owner: User, resident: User, den_helder: Place
+) -> None:
+    """The page's lists run SQL compiled once per process (pilots/views/register.py):
+    each pilot's page shows its own rows, with the counts and names that come with
+    them."""
+    pilot = PilotFactory(
+        municipality=den_helder.municipality, owner=pilot_owner, running=True
+    )
+    other = PilotFactory(
+        municipality=den_helder.municipality, owner=pilot_owner, running=True
+    )
+    (measured,) = measured_participants(pilot, 1)
+    ParticipantFactory(pilot=other, name="Alleen Elders")
+    JournalEntry.objects.create(
+        pilot=pilot, written_on="2026-01-01", tried="Spreekuur in de bieb", saw="b"
+    )
+    JournalEntry.objects.create(
+        pilot=other, written_on="2026-01-01", tried="Iets heel anders", saw="b"
+    )
+    Interest.objects.create(pilot=pilot, resident=resident, note="Graag op dinsdag")
+    client = client_for(pilot_owner)
+
+    for _round in range(2):  # the second round runs the SQL the first compiled
+        page = client.get(pilot.get_absolute_url()).content.decode()
+        other_page = client.get(other.get_absolute_url()).content.decode()
+
+        assert measured.name in page
+        assert "2 metingen" in page
+        assert "Spreekuur in de bieb" in page
+        assert "Graag op dinsdag" in page and resident.email in page
+        assert "Alleen Elders" not in page and "Iets heel anders" not in page
+        assert "Alleen Elders" in other_page and "Iets heel anders" in other_page
+        assert measured.name not in other_page and "Graag op dinsdag" not in other_page
