@@ -60,26 +60,29 @@ def _by_reference(user: User, reference: str) -> QuerySet[HelpRequest]:
     )
 
 
-# The lookup of a team member (caseworker or team lead of a team in a
-# municipality), compiled once per process: its SQL depends only on these two
-# ids and the reference (HelpRequestQuerySet.visible_to), and every page and form
-# of a request runs it.
-_TEAM_MEMBER_LOOKUP = PreparedModels(
-    lambda reference, municipality_id, team_id: _by_reference(
-        User(role=Role.CASEWORKER, municipality_id=municipality_id, team_id=team_id),
-        reference,
-    ),
-    "prepared:reference",
-    -7_310_443,
-    -7_310_444,
-)
+def _team_member_lookup(role: str) -> PreparedModels:
+    """The lookup of a team member of `role` (caseworker or team lead of a team
+    in a municipality), compiled once per process: its SQL depends only on the
+    role, the two ids and the reference (HelpRequestQuerySet.visible_to), and
+    every page and form of a request runs it."""
+    return PreparedModels(
+        lambda reference, municipality_id, team_id: _by_reference(
+            User(role=role, municipality_id=municipality_id, team_id=team_id),
+            reference,
+        ),
+        "prepared:reference",
+        -7_310_443,
+        -7_310_444,
+    )
+
+
+_TEAM_MEMBER_LOOKUPS = {role: _team_member_lookup(role) for role in TEAM_ROLES}
 
 
 def _in_scope(user: User, reference: str) -> HelpRequest:
-    if user.role in TEAM_ROLES and user.municipality_id and user.team_id:
-        found = _TEAM_MEMBER_LOOKUP.instances(
-            reference, user.municipality_id, user.team_id
-        )
+    lookup = _TEAM_MEMBER_LOOKUPS.get(user.role)
+    if lookup is not None and user.municipality_id and user.team_id:
+        found = lookup.instances(reference, user.municipality_id, user.team_id)
     else:
         found = list(_by_reference(user, reference))
     if not found:

@@ -89,12 +89,13 @@ def test_the_compiled_lookup_of_a_case_keeps_each_users_scope(
     den_helder: Place,
     lelystad: Place,
     caseworker: User,
+    team_lead: User,
     other_team_caseworker: User,
     lelystad_caseworker: User,
 ) -> None:
-    """The case's lookup is compiled once per process and shared by every team
-    member (casework/access.py): each still gets only the requests of their own
-    scope, whoever asked first."""
+    """The case's lookup is compiled once per process and role, and shared by
+    every team member of that role (casework/access.py): each still gets only
+    the requests of their own scope, whoever asked first."""
     own = HelpRequestFactory(
         municipality=den_helder.municipality,
         neighbourhood=den_helder.neighbourhood,
@@ -113,6 +114,7 @@ def test_the_compiled_lookup_of_a_case_keeps_each_users_scope(
     )
     expected = {
         caseworker: {own: 200, unteamed: 200, elsewhere: 404},
+        team_lead: {own: 200, unteamed: 200, elsewhere: 404},
         other_team_caseworker: {own: 404, unteamed: 404, elsewhere: 404},
         lelystad_caseworker: {own: 404, unteamed: 404, elsewhere: 200},
     }
