@@ -1,9 +1,7 @@
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Manager
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import role_required
 from accounts.models import TEAM_ROLES, Role, User
+from casework import lists
 from casework.access import (
     AccessReasonNeeded,
     get_help_request_for_staff,
@@ -31,13 +30,7 @@ from casework.forms import (
     TriageForm,
 )
 from casework.forms_wmo import WmoApplicationForm, WmoDecisionForm
-from casework.models import (
-    ContactMoment,
-    Deadline,
-    DeadlineKind,
-    Referral,
-    StageChange,
-)
+from casework.models import DeadlineKind
 from casework.services import (
     EditConflict,
     NoConsent,
@@ -54,13 +47,9 @@ from casework.services import (
 from casework.stages import Stage
 from citizens.models import (
     OPEN_STATUSES,
-    Attachment,
-    Consent,
     ConsentMethod,
     HelpRequest,
     InvalidTransition,
-    Message,
-    StatusChange,
 )
 from citizens.services import (
     MessageRefused,
@@ -69,8 +58,6 @@ from citizens.services import (
     message_post,
 )
 from municipalities.models import Neighbourhood
-from networks.models import Match
-from socialdomain.lib.compiled import PreparedModels
 
 
 @role_required(Role.CASEWORKER, Role.TEAM_LEAD)
@@ -96,29 +83,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/home.html", context)
 
 
-def _of_case(manager: Manager[Any], *related: str) -> PreparedModels:
-    """The case's rows of `manager`'s model (in its model's order, with `related`
-    selected), compiled once per process: the case page lists ten of them, and
-    compiling their querysets cost it more than running them."""
-    return PreparedModels(
-        lambda pk: manager.filter(help_request_id=pk).select_related(*related),
-        _STAND_IN_PK,
-    )
-
-
-# An id no case has: the stand-in that the lists' SQL is compiled with.
-_STAND_IN_PK = -7_310_442
-_CASE_DEADLINES = _of_case(Deadline.objects)
-_CASE_STAGES = _of_case(StageChange.objects, "by")
-_CASE_MESSAGES = _of_case(Message.objects, "author")
-_CASE_HISTORY = _of_case(StatusChange.objects, "by")
-_CASE_DOCUMENTS = _of_case(Attachment.objects)
-_CASE_CONTACTS = _of_case(ContactMoment.objects, "by")
-_CASE_REFERRALS = _of_case(Referral.objects, "organisation")
-_CASE_MATCHES = _of_case(Match.objects, "volunteer__user")
-_CASE_CONSENTS = _of_case(Consent.objects, "organisation")
-
-
 def _render_detail(
     request: HttpRequest,
     help_request: HelpRequest,
@@ -129,23 +93,22 @@ def _render_detail(
     user = request.user
     today = timezone.localdate()
     stage = stored_stage(help_request)
-    of_case = {"help_request": help_request}
-    deadlines = _CASE_DEADLINES.instances(help_request.pk, known=of_case)
+    deadlines = lists.rows(lists.DEADLINES, help_request)
     kinds = {deadline.kind: deadline for deadline in deadlines}
     decision = kinds.get(DeadlineKind.WMO_DECISION)
     context = {
         "help_request": help_request,
         "stage": Stage(stage),
-        "stage_history": _CASE_STAGES.instances(help_request.pk, known=of_case),
+        "stage_history": lists.rows(lists.STAGES, help_request),
         "wmo_application_form": WmoApplicationForm(help_request=help_request)
         if decision is None and DeadlineKind.WMO_INVESTIGATION in kinds
         else None,
         "wmo_decision_form": WmoDecisionForm(help_request=help_request)
         if decision is not None and decision.met_at is None
         else None,
-        "conversation": _CASE_MESSAGES.instances(help_request.pk, known=of_case),
-        "history": _CASE_HISTORY.instances(help_request.pk, known=of_case),
-        "attachments": _CASE_DOCUMENTS.instances(help_request.pk, known=of_case),
+        "conversation": lists.rows(lists.MESSAGES, help_request),
+        "history": lists.rows(lists.HISTORY, help_request),
+        "attachments": lists.rows(lists.DOCUMENTS, help_request),
         "deadlines": [(deadline, deadline.state(today)) for deadline in deadlines],
         "message_form": StaffMessageForm(),
         "progress_form": ProgressForm(help_request=help_request, stage=stage),
@@ -154,11 +117,11 @@ def _render_detail(
         if user.role == Role.TEAM_LEAD
         else None,
         "contact_form": ContactMomentForm(initial={"happened_on": today}),
-        "contact_moments": _CASE_CONTACTS.instances(help_request.pk, known=of_case),
+        "contact_moments": lists.rows(lists.CONTACTS, help_request),
         "referral_form": ReferralForm(help_request=help_request),
-        "referrals": _CASE_REFERRALS.instances(help_request.pk, known=of_case),
-        "matches": _CASE_MATCHES.instances(help_request.pk, known=of_case),
-        "consents": _CASE_CONSENTS.instances(help_request.pk, known=of_case),
+        "referrals": lists.rows(lists.REFERRALS, help_request),
+        "matches": lists.rows(lists.MATCHES, help_request),
+        "consents": lists.rows(lists.CONSENTS, help_request),
         "consent_form": ConsentRecordForm(help_request=help_request),
         **forms,
     }

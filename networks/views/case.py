@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.models import Role
+from casework import lists
 from casework.access import get_help_request_for_staff
 from casework.forms import ReferralForm
 from citizens.models import HelpRequest, sharing_consent
@@ -49,7 +50,7 @@ def _render(
         if need in VOLUNTEER_OFFERS and volunteer_consent is not None
         else [],
         "volunteer_consent": volunteer_consent,
-        "consents": help_request.consents.select_related("organisation"),
+        "consents": lists.rows(lists.CONSENTS, help_request),
         "organisation_suggestions": organisation_suggestions(
             help_request=help_request, need=need, domains=domains
         ),
@@ -59,8 +60,8 @@ def _render(
             initial={"need": need if need in VOLUNTEER_OFFERS else None},
         ),
         "referral_form": ReferralForm(help_request=help_request),
-        "matches": help_request.matches.select_related("volunteer__user"),
-        "referrals": help_request.referrals.select_related("organisation"),
+        "matches": lists.rows(lists.MATCHES, help_request),
+        "referrals": lists.rows(lists.REFERRALS, help_request),
     }
     return render(request, "networks/case_network.html", context, status=status)
 

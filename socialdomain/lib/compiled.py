@@ -13,7 +13,9 @@ Use it only for `values_list` querysets whose columns need no conversion from th
 database (integers, text, dates, aware datetimes: psycopg returns them as Django
 would) and whose key holds everything the queryset depends on. For whole model
 instances, `ModelRows` gives the columns to select and applies the fields' own
-conversions (a JSONField's decoding) to each row.
+conversions (a JSONField's decoding) to each row; `PreparedModels` takes any model
+queryset (select_related, annotations, a slice) and makes its instances from the
+compiler it kept, as the ORM's own iterable does.
 
 Both kinds run on a psycopg cursor with server-side binding (as the ORM's own
 cursors are: socialdomain/lib/binding.py), which can use prepared statements:
