@@ -98,7 +98,8 @@ class _Listed:
         """Check a submitted value against `queryset`, but show the list that
         `listed()` gives: the same rows in the same order, read by SQL compiled
         once (socialdomain.lib.compiled.PreparedModels). Only when the list is
-        shown: a form that is only validated never reads it."""
+        shown: a form that is only validated never reads it. Call it again, not
+        the queryset setter, to change the list."""
         self.queryset = queryset  # type: ignore[attr-defined]
         self.listed = listed
         self._listed_objects = None

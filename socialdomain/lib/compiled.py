@@ -187,8 +187,8 @@ class PreparedModels(PreparedQuery):
     For the many small lists of a page (a case's history, its messages): compiling
     them cost the case page more than running them (compiler.as_sql a third of its
     time). Querysets only, not related managers (`Message.objects.filter(
-    help_request_id=pk)`, not `help_request.messages`): the instances do not get
-    the object they were reached from, which a manager would set."""
+    help_request_id=pk)`, not `help_request.messages`); the object a manager
+    would set on each instance is given as `known`. No prefetch_related."""
 
     def _compile(self) -> tuple[str, tuple[Any, ...], tuple[int | None, ...]]:
         queryset = self._build(*self._stand_ins)
