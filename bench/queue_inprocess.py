@@ -5,7 +5,7 @@ bench/run.py does), finds the deep page by following 40 "Next page" links, then
 requests the first and the deep page in turn (with DJANGO_SETTINGS_MODULE=
 bench.settings also the bench's one-query reference view, anonymously) and reports
 the median and p95 of the wall time and of the process CPU time per request.
-`--profile` prints the cProfile of the first page instead.
+`--queries` prints the median time of each query, `--profile` the cProfile of the first page instead.
 
     DATABASE_URL=... REDIS_URL=... DJANGO_SECRET_KEY=... \\
       DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECURE_SSL_REDIRECT=false \\
@@ -36,7 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from run import CASEWORKER_EMAIL, print_profile, session_for  # noqa: E402
+from run import CASEWORKER_EMAIL, print_profile, print_query_times, session_for  # noqa: E402
 
 QUEUE = "/casework/queue/"
 REFERENCE = "one-query reference"
@@ -96,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--queries", action="store_true")
     parser.add_argument("--deep", type=int, default=40)
     args = parser.parse_args()
     print(f"DEBUG {settings.DEBUG}, settings {os.environ['DJANGO_SETTINGS_MODULE']}")
@@ -107,6 +108,9 @@ def main() -> None:
         pages[REFERENCE] = (Client(), "/bench-reference/one-query/")
     if args.profile:
         print_profile(lambda: browser.get(QUEUE), args.requests)
+        return
+    if args.queries:
+        print_query_times(lambda: browser.get(QUEUE), args.requests)
         return
     measure(pages, args.requests)
 

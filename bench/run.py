@@ -647,6 +647,42 @@ def print_profile(call: Callable[[], object], count: int) -> None:
     stats.sort_stats("tottime").print_stats(40)
 
 
+def print_query_times(call: Callable[[], object], count: int) -> None:
+    """The median wall time of each query of `call` (by its place in the
+    request) over `count` calls, with the start of its SQL, for the in-process
+    scripts' --queries: Django's own query log keeps times in whole milliseconds.
+    Timed around the cursor's execute by an execute_wrapper, so it includes the
+    client's share and the round trip."""
+    from django.db import connection
+
+    for _ in range(20):
+        call()
+    times: list[list[float]] = []
+    sql: list[str] = []
+    current: list[float] = []
+
+    def timed(execute, statement, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            current.append((time.perf_counter() - started) * 1000)
+            if len(current) > len(sql):
+                sql.append(" ".join(str(statement).split())[:110])
+
+    with connection.execute_wrapper(timed):
+        for _ in range(count):
+            current.clear()
+            call()
+            for index, spent in enumerate(current):
+                if index == len(times):
+                    times.append([])
+                times[index].append(spent)
+    for index, spent in enumerate(times):
+        print(f"{index:3d} {statistics.median(spent):7.3f} ms  {sql[index]}")
+    print(f"    {sum(statistics.median(s) for s in times):7.3f} ms in all")
+
+
 # --- main ----------------------------------------------------------------------------
 
 

@@ -37,7 +37,13 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from run import RESIDENT_EMAIL, make_drafts, print_profile, session_for  # noqa: E402
+from run import (  # noqa: E402
+    RESIDENT_EMAIL,
+    make_drafts,
+    print_profile,
+    print_query_times,
+    session_for,
+)
 
 SUBMIT = "submission"
 
@@ -92,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--queries", action="store_true")
     args = parser.parse_args()
     print(f"DEBUG {settings.DEBUG}, settings {os.environ['DJANGO_SETTINGS_MODULE']}")
     browser = resident()
@@ -110,6 +117,9 @@ def main() -> None:
         )
     if args.profile:
         print_profile(pages[SUBMIT], args.requests)
+        return
+    if args.queries:
+        print_query_times(pages[SUBMIT], args.requests)
         return
     measure(pages, args.requests)
 
