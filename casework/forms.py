@@ -119,9 +119,11 @@ def show_organisations(field: ModelChoiceField, municipality_id: int) -> None:
 def show_teams(field: ModelChoiceField, user: User) -> None:
     """The teams the user may give a request to (Team.objects.visible_to)."""
     teams = Team.objects.visible_to(user)
+    # The compiled list is visible_to's for a user of one municipality; the other
+    # branches of MunicipalityQuerySet.visible_to (superuser, region) keep the ORM.
     if user.is_superuser or user.region_id is not None or not user.municipality_id:
         field.queryset = teams
-    else:  # of their own municipality: the compiled list
+    else:
         field.show(teams, partial(_TEAMS.instances, user.municipality_id))
 
 

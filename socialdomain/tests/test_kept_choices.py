@@ -155,23 +155,21 @@ def test_each_form_reads_its_own_list(den_helder: Place) -> None:
     assert Teams(data={"team": str(added.pk), "teams": [str(added.pk)]}).is_valid()
 
 
+def _teams_of(municipality_id: int):  # type: ignore[no-untyped-def]
+    return Team.objects.filter(municipality_id=municipality_id).order_by("name")
+
+
+SHOWN_TEAMS = PreparedModels(_teams_of, -1)
+
+
 class Shown(forms.Form):
     team = ModelChoiceField(queryset=Team.objects.none())
 
     def __init__(self, *args, municipality_id: int, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["team"].show(
-            Team.objects.filter(municipality_id=municipality_id).order_by("name"),
-            partial(SHOWN_TEAMS.instances, municipality_id),
+            _teams_of(municipality_id), partial(SHOWN_TEAMS.instances, municipality_id)
         )
-
-
-SHOWN_TEAMS = PreparedModels(
-    lambda municipality_id: Team.objects.filter(
-        municipality_id=municipality_id
-    ).order_by("name"),
-    -1,
-)
 
 
 @pytest.mark.django_db
