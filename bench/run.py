@@ -214,6 +214,7 @@ def make_drafts(email: str, n: int) -> list[str]:
     requests by half between runs)."""
     from accounts.models import User
     from citizens.models import HelpRequestDraft
+    from citizens.services import checked_steps
     from citizens.tests.factories import complete_answers
     from municipalities.models import PostcodeArea
 
@@ -230,8 +231,13 @@ def make_drafts(email: str, n: int) -> list[str]:
     if area is None:
         sys.exit("No postcode outside the caseworker's district to send requests from.")
     answers = complete_answers({"contact": {"postcode": f"{area.prefix} AB"}})
+    # Checked as the steps' pages check them when a resident fills them in.
+    checked = checked_steps(answers)
     drafts = HelpRequestDraft.objects.bulk_create(
-        [HelpRequestDraft(owner=owner, answers=answers) for _ in range(n)],
+        [
+            HelpRequestDraft(owner=owner, answers=answers, checked=checked)
+            for _ in range(n)
+        ],
         batch_size=1000,
     )
     return [str(draft.public_id) for draft in drafts]

@@ -142,6 +142,11 @@ class HelpRequestDraft(models.Model):
         related_name="help_request_drafts",
     )
     answers = models.JSONField(default=dict, blank=True)
+    # Per step, the values its answers were found valid with and a stamp of the
+    # rules that found them so (citizens/services.py `draft_save_step`): sending
+    # takes these instead of validating every step again. Written only together
+    # with that step's answers (`save_answers`), so they are always of them.
+    checked = models.JSONField(default=dict, blank=True)
     email = models.EmailField(blank=True)
     remind_me = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -171,9 +176,18 @@ class HelpRequestDraft(models.Model):
     def answers_for(self, step: str) -> dict[str, Any]:
         return dict(self.answers.get(step, {}))
 
-    def save_answers(self, step: str, data: dict[str, Any]) -> None:
+    def save_answers(
+        self, step: str, data: dict[str, Any], checked: dict[str, Any] | None = None
+    ) -> None:
+        """Keep a step's answers; `checked` is what they were found valid with (see
+        `checked`), None when they were not checked or not valid."""
         self.answers = {**self.answers, step: data}
-        self.save(update_fields=["answers", "updated_at"])
+        self.checked = {
+            key: value for key, value in self.checked.items() if key != step
+        }
+        if checked is not None:
+            self.checked[step] = checked
+        self.save(update_fields=["answers", "checked", "updated_at"])
 
 
 class ReferenceCounter(models.Model):

@@ -30,6 +30,7 @@ from citizens.services import (
     DraftIncomplete,
     draft_confirm_email,
     draft_request_confirmation,
+    draft_save_step,
     draft_set_reminder,
     draft_start,
     first_incomplete_step,
@@ -124,7 +125,7 @@ def step(request: HttpRequest, public_id: UUID, slug: str) -> HttpResponse:
     upload_error = ""
     if request.method == "POST":
         answers = _raw_answers(current.form_class, request.POST)
-        draft.save_answers(current.slug, answers)
+        draft_save_step(draft=draft, step=current, raw=answers)
         upload = request.FILES.get("document")
         if current.slug == UPLOAD_STEP and upload:
             upload_error = _add_document(request, draft, upload)
