@@ -309,17 +309,23 @@ def discover_deep_page(
     port: int, cookies: dict[str, str], first: str, depth: int
 ) -> tuple[str, int]:
     """Follow the queue's next-page links; (URL, pages followed)."""
-    path = first
-    followed = 0
-    while followed < depth:
-        answer = get(port, path, cookies)
+    paths = follow_pages(port, cookies, first, depth)
+    return paths[-1], len(paths) - 1
+
+
+def follow_pages(
+    port: int, cookies: dict[str, str], first: str, depth: int
+) -> list[str]:
+    """The URLs of the first page and of up to `depth` pages after it, each
+    found by following the previous page's next-page link."""
+    paths = [first]
+    while len(paths) <= depth:
+        answer = get(port, paths[-1], cookies)
         found = NEXT_LINK.findall(answer.body) if answer.status == 200 else []
         if not found:
             break
-        link = html.unescape(found[-1])
-        path = urllib.parse.urljoin(path, link)
-        followed += 1
-    return path, followed
+        paths.append(urllib.parse.urljoin(paths[-1], html.unescape(found[-1])))
+    return paths
 
 
 def django_facts(pages: list[Page], email: str) -> dict[str, str]:

@@ -52,7 +52,7 @@ from casework_bench import (  # noqa: E402
 from casework_bench import (  # noqa: E402
     PYTHON,
     ROOT,
-    discover_deep_page,
+    follow_pages,
     gunicorn,
     machine,
     percentile,
@@ -255,6 +255,9 @@ class Page:
     form: dict[str, str] | None = None
     expect: int = 200
     drafts: bool = False  # path has {draft}: a new draft per request
+    # Other URLs of the same page (other cursors of the queue): each request takes
+    # the next of (path, *more_paths), each client from a place of its own.
+    more_paths: tuple[str, ...] = ()
     spare_drafts: list[str] = field(default_factory=list)  # for counting queries
     pool: list[str] = field(default_factory=list)  # unused drafts (parent only)
     queries: int | None = None
@@ -284,9 +287,12 @@ def _client(
     errors, ran out of drafts). A submission page uses one of `drafts` per request."""
     latencies: list[float] = []
     errors = 0
+    paths = (page.path, *page.more_paths)
+    turn = os.getpid()
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
-        path = page.path
+        turn += 1
+        path = paths[turn % len(paths)]
         if page.drafts:
             if not drafts:
                 return latencies, errors, True
@@ -782,9 +788,13 @@ def main() -> int:
             from django.conf import settings
 
             csrf = {settings.CSRF_COOKIE_NAME: csrf_cookie}
-            deep, followed = discover_deep_page(
+            # Pages 21 to 40 on, a different one for each request (as a caseworker
+            # paging on asks for a page it has not seen).
+            queue_pages = follow_pages(
                 port, sessions["caseworker"], "/casework/queue/", 40
             )
+            deep, *other_deep = queue_pages[-20:]
+            first_deep, followed = len(queue_pages) - 20, len(queue_pages) - 1
             pages = {
                 "hello": Page("Bare hello page (reference)", "/bench-reference/hello/"),
                 "one_query": Page(
@@ -816,9 +826,11 @@ def main() -> int:
                     sessions["caseworker"],
                 ),
                 "deep": Page(
-                    f"Caseworker queue, deep page ({followed} pages on)",
+                    f"Caseworker queue, deep pages ({first_deep} to {followed} "
+                    "pages on, one per request)",
                     deep,
                     sessions["caseworker"],
+                    more_paths=tuple(other_deep),
                 ),
                 "case": Page(
                     "Case page", f"/casework/requests/{case}/", sessions["caseworker"]

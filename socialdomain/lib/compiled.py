@@ -99,33 +99,89 @@ class CompiledQueries:
         self.size = size
         # Threaded servers (runserver) share one instance between requests.
         self._lock = threading.Lock()
-        self._compiled: OrderedDict[Hashable, str | None] = OrderedDict()
+        self._compiled: OrderedDict[
+            Hashable, tuple[str, tuple[tuple[int, type | None], ...] | None] | None
+        ] = OrderedDict()
 
-    def rows(self, key: Hashable, build: Callable[[], QuerySet[Any]]) -> list[Any]:
-        """The rows of `build()`, whose SQL is compiled only the first time `key`
-        is seen (least recently used keys are forgotten beyond `size`)."""
+    def rows(
+        self,
+        key: Hashable,
+        build: Callable[..., QuerySet[Any]],
+        values: Sequence[Any] = (),
+        stand_ins: Sequence[Any] = (),
+    ) -> list[Any]:
+        """The rows of `build(*values)`, whose SQL is compiled only the first time
+        `key` is seen (least recently used keys are forgotten beyond `size`).
+
+        `key` holds everything the SQL depends on but `values`: those are bound as
+        parameters (compiled once with `stand_ins`, as PreparedQuery does), so
+        that one kept SQL serves them all, such as the queue's page cursor (a key
+        per cursor compiled every next page again, and each had a new text for
+        PostgreSQL to plan). Every other value is written into the SQL."""
+        if len(values) != len(stand_ins):
+            raise TypeError(f"{len(stand_ins)} values expected, {len(values)} given")
         with self._lock:
             compiled = self._compiled.get(key, _MISSING)
             if compiled is not _MISSING:
                 self._compiled.move_to_end(key)
         if compiled is _MISSING:
-            compiled = self._compile(build())
+            compiled = self._compile(build(*stand_ins), stand_ins)
             with self._lock:
                 self._compiled[key] = compiled
                 if len(self._compiled) > self.size:
                     self._compiled.popitem(last=False)
         if compiled is _EMPTY:
             return []
-        return _fetch(compiled, None)
+        sql, slots = compiled
+        if slots is None:
+            return _fetch(sql, None)
+        return _fetch(
+            sql,
+            [
+                values[slot] if wrapper is None else wrapper(values[slot])
+                for slot, wrapper in slots
+            ],
+        )
 
     @staticmethod
-    def _compile(queryset: QuerySet[Any]) -> str | None:
-        """The SQL with its values written in (by psycopg's own quoting)."""
+    def _compile(
+        queryset: QuerySet[Any], stand_ins: Sequence[Any]
+    ) -> tuple[str, tuple[tuple[int, type | None], ...] | None] | None:
+        """The SQL with its values written in (by psycopg's own quoting), but for
+        the stand-ins' parameters, which stay %s; with the stand-in each stands
+        for and the type to wrap its value in (None when there are none)."""
         try:
             sql, params = queryset.query.sql_with_params()
         except EmptyResultSet:
             return _EMPTY
-        return connection.ops.compose_sql(sql, params)
+        if not stand_ins:
+            return connection.ops.compose_sql(sql, params), None
+        # Value(an int) comes out wrapped (psycopg's Int4: a typed parameter);
+        # such a parameter is its stand-in too, and its values are wrapped alike.
+        plain = [
+            int(param) if isinstance(param, int) and type(param) is not bool else param
+            for param in params
+        ]
+        slots = slots_of(plain, stand_ins)
+        remaining = iter(zip(params, slots, strict=True))
+        kept: list[tuple[int, type | None]] = []
+
+        def write(match: re.Match[str]) -> str:
+            if match.group(1) == "%":
+                return "%%"
+            if match.group(1) != "s":
+                raise ValueError(f"only %s placeholders: {match.group()!r}")
+            param, slot = next(remaining)
+            if slot is not None:
+                wrapper = (
+                    type(param) if type(param) is not type(stand_ins[slot]) else None
+                )
+                kept.append((slot, wrapper))
+                return "%s"
+            # Run with parameters, so a % in a written-in value is doubled.
+            return connection.ops.compose_sql("%s", [param]).replace("%", "%%")
+
+        return _PLACEHOLDER.sub(write, sql), tuple(kept)
 
     def clear(self) -> None:
         with self._lock:

@@ -289,3 +289,53 @@ def test_prepared_models_set_the_object_they_belong_to() -> None:
     with CaptureQueriesContext(connection) as captured:
         assert all(n.district is east for n in got)
     assert len(captured) == 0
+
+
+def test_bound_values_share_one_sql_and_written_in_values_keep_their_percent() -> None:
+    from django.db.models import F, Value
+    from django.db.models.lookups import GreaterThan
+
+    compiled = CompiledQueries()
+    made = [
+        Municipality.objects.create(
+            name=f"Te%st {n}", slug=f"test-{n}", cbs_code=f"GM99{n:02d}"
+        )
+        for n in range(4)
+    ]
+    built = []
+
+    def build(after: int):  # type: ignore[no-untyped-def]
+        built.append(after)
+        # A literal % written into the SQL, and an int that comes out wrapped
+        # (Value gives psycopg's Int4).
+        return (
+            Municipality.objects.filter(name__startswith="Te%st")
+            .filter(GreaterThan(F("pk"), Value(after)))
+            .order_by("pk")
+            .values_list("pk")
+        )
+
+    with CaptureQueriesContext(connection) as captured:
+        rows = [
+            compiled.rows("after", build, values=[made[n].pk], stand_ins=[-917_203])
+            for n in range(3)
+        ]
+
+    assert rows == [[(m.pk,) for m in made[n + 1 :]] for n in range(3)]
+    assert built == [-917_203]
+    assert len({query["sql"] for query in captured}) == 1
+    Municipality.objects.create(name="Test", slug="t", cbs_code="GM9990")
+    assert compiled.rows("after", build, values=[0], stand_ins=[-917_203]) == [
+        (m.pk,) for m in made
+    ]
+
+
+def test_a_stand_in_missing_from_the_sql_fails_loudly() -> None:
+    compiled = CompiledQueries()
+    with pytest.raises(ValueError, match="stand-ins not among"):
+        compiled.rows(
+            "x",
+            lambda after: Municipality.objects.values_list("pk"),
+            values=[1],
+            stand_ins=[-917_204],
+        )
