@@ -636,7 +636,10 @@ route to them (tests/test_bench_reference_urls.py). Data: `generate_cases --coun
 (migrated, and the help-request table vacuumed, before each run that reuses it).
 Staff sessions are made through the ORM (SessionStore; OTP-verified when django_otp is
 installed). Each submission posts a new complete draft of the demo resident, with a
-postcode outside the measured caseworker's district. Memory: PSS
+postcode outside the measured caseworker's district, its steps checked as the step
+pages check them when a resident fills them in. The deep queue page is each time
+another of the pages 21 to 40 on (found by following the next-page links), as a
+caseworker paging on asks for pages not seen before. Memory: PSS
 (/proc/<pid>/smaps_rollup) of each portal worker after the run, against a gunicorn
 serving bench/bare.py (no apps, no middleware). This section is rewritten by
 `.venv/bin/python bench/run.py --write docs/performance.md`; the sections before it
