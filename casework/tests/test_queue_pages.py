@@ -423,10 +423,39 @@ def test_every_next_page_runs_the_same_sql_with_its_cursor_bound(
         found = re.search(r'href="(\?[^"]+)" rel="next"', page)
         url = f"{QUEUE}{html.unescape(found.group(1))}"
         values.append(unquote(found.group(1)))
-    after = [key for key in COMPILED._compiled if key[0] == "page after"]
+    mine = [key for key in COMPILED._compiled if key[:2] == ("page", caseworker.pk)]
+    after = [key for key in mine if key[-2].after is not None]
 
     first, *next_pages = texts
     assert first != next_pages[0]
     assert next_pages[0] == next_pages[1] == next_pages[2]
     assert len(set(values)) == 4  # each page had a cursor of its own
-    assert len([key for key in after if key[1] == caseworker.pk]) == 1
+    assert len(after) == 1
+
+
+def test_every_search_term_runs_the_same_sql_with_the_term_bound(
+    frozen: None, den_helder: Place, caseworker: User
+) -> None:
+    """A new search term is not a new SQL to compile and plan (bench data: 21.3 ms
+    for a term not searched before against 11.7 ms for one searched before); each
+    term still finds its own rows, by word and by reference."""
+    make_requests(den_helder, caseworker, 30)
+    letter, by_reference = HelpRequest.objects.filter(contact_person=caseworker)[:2]
+    letter.story = "Ik kreeg een brief van de gemeente."
+    letter.save(update_fields=["story"])
+    letter.refresh_search_document()
+    client = client_for(caseworker)
+    texts, found = [], {}
+    terms = ["rekeningen", "brief", "onbekendwoord", by_reference.reference.lower()]
+    for term in terms:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(QUEUE, {"q": term}).content.decode()
+        texts.append([q["sql"] for q in queries if "LIMIT 26" in q["sql"]])
+        found[term] = re.findall(r'<tr data-reference="([^"]+)"', page)
+
+    assert texts[0] == texts[1] == texts[2] == texts[3]
+    assert found["brief"] == [letter.reference]
+    assert found["onbekendwoord"] == []
+    assert found[terms[3]] == [by_reference.reference]
+    assert len(found["rekeningen"]) == PAGE_SIZE
+    assert letter.reference not in found["rekeningen"]
