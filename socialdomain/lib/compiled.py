@@ -100,7 +100,7 @@ class CompiledQueries:
         # Threaded servers (runserver) share one instance between requests.
         self._lock = threading.Lock()
         self._compiled: OrderedDict[
-            Hashable, tuple[str, tuple[tuple[int, type | None], ...] | None] | None
+            Hashable, tuple[str, tuple[tuple[int, Any], ...] | None] | None
         ] = OrderedDict()
 
     def rows(
@@ -135,36 +135,25 @@ class CompiledQueries:
         sql, slots = compiled
         if slots is None:
             return _fetch(sql, None)
-        return _fetch(
-            sql,
-            [
-                values[slot] if wrapper is None else wrapper(values[slot])
-                for slot, wrapper in slots
-            ],
-        )
+        params, indices = zip(*slots, strict=True)
+        return _fetch(sql, bound(params, indices, values))
 
     @staticmethod
     def _compile(
         queryset: QuerySet[Any], stand_ins: Sequence[Any]
-    ) -> tuple[str, tuple[tuple[int, type | None], ...] | None] | None:
+    ) -> tuple[str, tuple[tuple[int, Any], ...] | None] | None:
         """The SQL with its values written in (by psycopg's own quoting), but for
         the stand-ins' parameters, which stay %s; with the stand-in each stands
-        for and the type to wrap its value in (None when there are none)."""
+        for: (compiled parameter, index of its stand-in), None when there are none."""
         try:
             sql, params = queryset.query.sql_with_params()
         except EmptyResultSet:
             return _EMPTY
         if not stand_ins:
             return connection.ops.compose_sql(sql, params), None
-        # Value(an int) comes out wrapped (psycopg's Int4: a typed parameter);
-        # such a parameter is its stand-in too, and its values are wrapped alike.
-        plain = [
-            int(param) if isinstance(param, int) and type(param) is not bool else param
-            for param in params
-        ]
-        slots = slots_of(plain, stand_ins)
+        slots = slots_of(params, stand_ins)
         remaining = iter(zip(params, slots, strict=True))
-        kept: list[tuple[int, type | None]] = []
+        kept: list[tuple[int, Any]] = []
 
         def write(match: re.Match[str]) -> str:
             if match.group(1) == "%":
@@ -173,10 +162,7 @@ class CompiledQueries:
                 raise ValueError(f"only %s placeholders: {match.group()!r}")
             param, slot = next(remaining)
             if slot is not None:
-                wrapper = (
-                    type(param) if type(param) is not type(stand_ins[slot]) else None
-                )
-                kept.append((slot, wrapper))
+                kept.append((param, slot))
                 return "%s"
             # Run with parameters, so a % in a written-in value is doubled.
             return connection.ops.compose_sql("%s", [param]).replace("%", "%%")
@@ -317,7 +303,8 @@ class _ModelShape(NamedTuple):
 def slots_of(params: Sequence[Any], stand_ins: Sequence[Any]) -> tuple[int | None, ...]:
     """For each parameter of SQL compiled with `stand_ins` (values of the right
     types that occur nowhere else in it): the index of the stand-in it is (same
-    type, same value), or None for a parameter of its own. Every stand-in must come
+    type, same value; an int stand-in also as psycopg's typed integer), or None
+    for a parameter of its own. Every stand-in must come
     out as a parameter: one that a field converted, or that the ORM folded into
     the SQL, fails here rather than running SQL with the stand-in in it."""
     slots: list[int | None] = []
@@ -327,7 +314,7 @@ def slots_of(params: Sequence[Any], stand_ins: Sequence[Any]) -> tuple[int | Non
                 (
                     index
                     for index, stand_in in enumerate(stand_ins)
-                    if type(param) is type(stand_in) and param == stand_in
+                    if _is_stand_in(param, stand_in)
                 ),
                 None,
             )
@@ -338,12 +325,29 @@ def slots_of(params: Sequence[Any], stand_ins: Sequence[Any]) -> tuple[int | Non
     return tuple(slots)
 
 
+def _wrapped_int(value: Any) -> bool:
+    """psycopg's typed integers (Int2, Int4, Int8: what Value(an int) and some
+    fields give the ORM's parameters), not int itself nor bool."""
+    return isinstance(value, int) and type(value) not in (int, bool)
+
+
+def _is_stand_in(param: Any, stand_in: Any) -> bool:
+    if _wrapped_int(param) and type(stand_in) is int:
+        return int(param) == stand_in
+    return type(param) is type(stand_in) and param == stand_in
+
+
 def bound(
     params: Sequence[Any], slots: Sequence[int | None], values: Sequence[Any]
 ) -> list[Any]:
-    """The parameters of `slots_of`'s SQL with `values` in the stand-ins' places."""
+    """The parameters of `slots_of`'s SQL with `values` in the stand-ins' places;
+    a value whose stand-in came out as a typed integer is typed alike."""
     return [
-        param if slot is None else values[slot]
+        param
+        if slot is None
+        else type(param)(values[slot])
+        if _wrapped_int(param)
+        else values[slot]
         for param, slot in zip(params, slots, strict=True)
     ]
 

@@ -339,3 +339,28 @@ def test_a_stand_in_missing_from_the_sql_fails_loudly() -> None:
             values=[1],
             stand_ins=[-917_204],
         )
+
+
+def test_a_prepared_query_takes_an_int_stand_in_that_comes_out_typed() -> None:
+    from django.db.models import F, Value
+    from django.db.models.lookups import GreaterThan
+
+    made = [
+        Municipality.objects.create(
+            name=f"T{n}", slug=f"t-{n}", cbs_code=f"GM98{n:02d}"
+        )
+        for n in range(3)
+    ]
+    prepared = PreparedQuery(
+        lambda after: (
+            Municipality.objects.filter(
+                GreaterThan(F("pk"), Value(after)), slug__startswith="t-"
+            )
+            .order_by("pk")
+            .values_list("pk")
+        ),
+        -917_205,
+    )
+
+    assert prepared.rows(made[0].pk) == [(made[1].pk,), (made[2].pk,)]
+    assert prepared.rows(made[1].pk) == [(made[2].pk,)]
