@@ -22,7 +22,7 @@ from django.db.models.sql import Query
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from socialdomain.lib.compiled import bound, slots_of
+from socialdomain.lib.compiled import bound, slots_of, write_in
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -512,7 +512,8 @@ class HelpRequest(models.Model):
         """SQL and parameters of the document `refresh_search_document` computes,
         from values and with the reference given as SQL (a column of the caller's
         statement): written with the INSERT of a new request instead of an UPDATE
-        after it. The SQL is compiled once per reference and count of values."""
+        after it. The SQL is compiled once per reference and count of values, with
+        all but the values written in."""
         sql, params, slots = _search_document_template(
             reference_sql, len(names), len(words)
         )
@@ -1062,4 +1063,7 @@ def _search_document_template(
     query = Query(HelpRequest)
     compiler = query.get_compiler(connection=connection)
     sql, params = compiler.compile(document.resolve_expression(query))
-    return sql, tuple(params), slots_of(params, stand_ins)
+    # The configuration, the weights and COALESCE's empty text are the same every
+    # time: written in, so only the values are parameters.
+    sql, kept = write_in(sql, params, slots_of(params, stand_ins))
+    return sql, tuple(param for param, _ in kept), tuple(slot for _, slot in kept)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.forms import Form
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +47,7 @@ from municipalities.models import PostcodeArea
 from networks.models import Organisation
 from notifications import outbox
 from socialdomain.lib.compiled import numbered, preparing_cursor
-from socialdomain.lib.inserts import insert_select, insert_values
+from socialdomain.lib.inserts import Literal, insert_values, new_instance
 from socialdomain.lib.validation import validating
 
 CONFIRMATION_SALT = "citizens.draft-email-confirmation"
@@ -277,9 +277,9 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
         return draft.submitted_request
     answers = cleaned_answers(draft)
     now = timezone.now()
-    help_request = _new_help_request(user=user, answers=answers, now=now)
+    values = _new_help_request(user=user, answers=answers, now=now)
     sql, params = _submission(
-        draft=draft, user=user, answers=answers, help_request=help_request, now=now
+        draft=draft, user=user, answers=answers, values=values, now=now
     )
     with preparing_cursor(raw=True) as cursor:
         cursor.execute(numbered(sql), params)
@@ -293,49 +293,55 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
         contact = step_by_slug("contact")
         assert contact is not None
         raise DraftIncomplete(contact)
-    (
-        help_request.pk,
-        help_request.reference,
-        help_request.municipality_id,
-        help_request.neighbourhood_id,
-    ) = row[:4]
-    help_request._state.adding = False
-    help_request._state.db = connection.alias
-    del help_request.search_document  # computed by the database: read when asked
+    # The search document (computed by the database) is deferred: read when asked.
+    help_request = new_instance(
+        HelpRequest,
+        values,
+        dict(zip(RETURNED, row, strict=False)),
+        computed=("search_document",),
+    )
+    HelpRequest._meta.get_field(
+        "resident" if values["resident_id"] else "filed_by"
+    ).set_cached_value(help_request, user)
     if not user.full_name:
         user.full_name = answers["full_name"]
     return help_request
 
 
+# What the submission returns of the new request, by attname.
+RETURNED = ("id", "public_id", "reference", "municipality_id", "neighbourhood_id")
+
+
 def _new_help_request(
     *, user: User, answers: dict[str, Any], now: datetime
-) -> HelpRequest:
-    """The request as the statement writes it, but for its id, reference number,
-    place (municipality and neighbourhood) and search document."""
+) -> dict[str, Any]:
+    """The request's values by attname as the statement writes them, but for its
+    id, public id, reference number, place (municipality and neighbourhood), search
+    document and the fields' defaults."""
     on_behalf = answers["for_whom"] == ForWhomForm.SOMEONE_ELSE
-    return HelpRequest(
-        resident=None if on_behalf else user,
-        filed_by=user if on_behalf else None,
-        relationship=answers["relationship"],
-        subject_name=answers["subject_name"],
-        subject_email=answers["subject_email"],
-        subject_consent=answers["subject_consent"],
-        life_events=answers["life_events"],
-        story=answers["story"],
-        adults=answers["adults"],
-        children_ages=answers["children_ages"],
-        own_strength=answers["own_strength"],
-        network_help=answers["network_help"],
-        urgent_situations=answers["urgent_situations"],
-        is_urgent=bool(answers["urgent_situations"]),
-        postcode=answers["postcode"],
-        house_number=answers["house_number"],
-        contact_methods=answers["contact_methods"],
-        phone=answers["phone"],
-        contact_times=answers["contact_times"],
-        privacy_accepted_at=now,
-        submitted_at=now,
-    )
+    return {
+        "resident_id": None if on_behalf else user.pk,
+        "filed_by_id": user.pk if on_behalf else None,
+        "relationship": answers["relationship"],
+        "subject_name": answers["subject_name"],
+        "subject_email": answers["subject_email"],
+        "subject_consent": answers["subject_consent"],
+        "life_events": answers["life_events"],
+        "story": answers["story"],
+        "adults": answers["adults"],
+        "children_ages": answers["children_ages"],
+        "own_strength": answers["own_strength"],
+        "network_help": answers["network_help"],
+        "urgent_situations": answers["urgent_situations"],
+        "is_urgent": bool(answers["urgent_situations"]),
+        "postcode": answers["postcode"],
+        "house_number": answers["house_number"],
+        "contact_methods": answers["contact_methods"],
+        "phone": answers["phone"],
+        "contact_times": answers["contact_times"],
+        "privacy_accepted_at": now,
+        "submitted_at": now,
+    }
 
 
 def _submission(
@@ -343,12 +349,11 @@ def _submission(
     draft: HelpRequestDraft,
     user: User,
     answers: dict[str, Any],
-    help_request: HelpRequest,
+    values: dict[str, Any],
     now: datetime,
 ) -> tuple[str, list[Any]]:
     """The one statement of `help_request_submit` and its parameters; it returns
-    (id, reference, municipality id, neighbourhood id) of the new request, or no
-    row when the draft was sent already or its postcode has no place. Every WITH
+    the `RETURNED` columns of the new request, or no row when the draft was sent already or its postcode has no place. Every WITH
     item after `claimed` writes once per row of it, which holds the new request's
     id when this submission took the draft, and is empty when another one did or
     when `place` (the neighbourhood and municipality of the postcode) is empty."""
@@ -370,17 +375,17 @@ def _submission(
             [timezone.localdate(now).year],
         ),
     ]
-    resident = help_request.resident
+    resident_name = (
+        (user.full_name or answers["full_name"]) if values["resident_id"] else ""
+    )
     document = HelpRequest.search_document_sql(
         reference_sql="number.reference",
-        names=[
-            (resident.full_name or answers["full_name"]) if resident else "",
-            answers["subject_name"],
-        ],
+        names=[resident_name, answers["subject_name"]],
         words=[answers["story"], answers["own_strength"], answers["network_help"]],
     )
-    sql, params = insert_select(
-        help_request,
+    sql, params = insert_values(
+        HelpRequest,
+        values,
         sql={
             "id": "claimed.id",
             "reference": "number.reference",
@@ -393,7 +398,7 @@ def _submission(
     parts.append(
         (
             "request",
-            f"{sql} RETURNING id, reference, municipality_id, neighbourhood_id",
+            f"{sql} RETURNING {', '.join(RETURNED)}",
             params,
         )
     )
@@ -407,10 +412,10 @@ def _submission(
     )
     from_claimed = {"help_request_id": "claimed.id"}
     history = {
-        "from_status": "",
-        "to_status": Status.RECEIVED,
+        "from_status": Literal(""),
+        "to_status": Literal(Status.RECEIVED),
         "by_id": user.pk,
-        "note": "",
+        "note": Literal(""),
         "at": now,
     }
     parts.append(
@@ -424,6 +429,8 @@ def _submission(
             consent = _consent_values(
                 recipient=recipient, method=ConsentMethod.ONLINE, by=user, given_at=now
             )
+            for constant in ("purpose", "recipient", "organisation_id", "method"):
+                consent[constant] = Literal(consent[constant])
             parts.append(
                 (
                     f"consent_{recipient}",
@@ -453,13 +460,13 @@ def _submission(
             now=now,
         )
     ]
-    if help_request.filed_by_id and help_request.subject_email:
+    if values["filed_by_id"] and values["subject_email"]:
         mails.append(
             outbox.transactional_parts(
                 name="invitation",
                 kind=FollowInvitation(),
                 object_id_sql="claimed.id::varchar",
-                address=help_request.subject_email,
+                address=values["subject_email"],
                 municipality_id_sql="place.municipality_id",
                 source="claimed, place",
                 now=now,
@@ -478,8 +485,8 @@ def _submission(
     ]
     statement = (
         f"WITH {', '.join(items)} "
-        "SELECT request.id, request.reference, request.municipality_id, "
-        "request.neighbourhood_id, pg_notify(%s, '') FROM request"
+        f"SELECT {', '.join(f'request.{name}' for name in RETURNED)}, "
+        "pg_notify(%s, '') FROM request"
     )
     return statement, values
 

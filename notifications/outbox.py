@@ -38,7 +38,7 @@ from notifications.leases import DATABASE_GONE, UnfinishedClaims
 from notifications.models import Delivery, DeliveryState, EmailState, OutboxEmail
 from notifications.registry import REGISTRY, TransactionalKind
 from socialdomain.lib.email import TRANSIENT_MAIL_ERRORS, render_email
-from socialdomain.lib.inserts import insert_values
+from socialdomain.lib.inserts import Literal, insert_values
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -143,15 +143,15 @@ def transactional_parts(
     key = f"u{recipient.pk}" if recipient is not None else f"e{address.lower()}"
     # Values, not instances (insert_values): this runs in every submission.
     delivery = {
-        "kind": kind.key,
+        "kind": Literal(kind.key),
         "object_id": "" if object_id is None else str(object_id),
-        "due_at": TRANSACTIONAL_DUE_AT,
+        "due_at": Literal(TRANSACTIONAL_DUE_AT),
         "recipient_key": key,
         "recipient_id": None if recipient is None else recipient.pk,
         "address": address,
         "municipality_id": municipality_id,
         "params": params or {},
-        "state": DeliveryState.SENT,
+        "state": Literal(DeliveryState.SENT),
         "created_at": now,
         "finished_at": now,
     }

@@ -33,7 +33,8 @@ from citizens.tests.factories import (
 from municipalities.models import Place, PostcodeArea
 from municipalities.tests.factories import NeighbourhoodFactory
 from notifications.models import Delivery, OutboxEmail
-from socialdomain.lib.inserts import insert_select, insert_values
+from socialdomain.lib.compiled import numbered, preparing_cursor
+from socialdomain.lib.inserts import Literal, insert_values, new_instance
 from tests.fixtures.personas import Place as Persona
 
 pytestmark = pytest.mark.django_db
@@ -297,70 +298,96 @@ def test_a_postcode_lies_in_the_neighbourhood_of_its_longest_known_prefix(
             place(not_a_postcode)
 
 
-def test_insert_select_writes_the_instance_with_typed_values(resident: User) -> None:
-    change = StatusChange(
-        from_status="",
-        to_status=Status.IN_PROGRESS,
-        by=resident,
-        note="50% klaar; 'quote'",
-        at=timezone.now(),
-    )
-    other = HelpRequestDraftFactory(owner=resident)
-    with pytest.raises(ValueError, match="not columns of citizens.StatusChange"):
-        insert_select(change, sql={"help_request": "1"})
-
-    sql, params = insert_select(
-        HelpRequestDraft(owner=resident, answers={"a": [1, "ü"]})
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING id", params)
-        [new_id] = cursor.fetchone()
-    new = HelpRequestDraft.objects.get(pk=new_id)
-    assert new.answers == {"a": [1, "ü"]}
-    assert new.owner == resident
-    assert new.public_id != other.public_id  # the field default, per instance
-    assert new.created_at is not None  # auto_now_add, as save() fills it in
-
+def test_insert_values_writes_given_values_as_typed_parameters(
+    resident: User,
+) -> None:
     from citizens.tests.factories import HelpRequestFactory
 
     help_request = HelpRequestFactory(resident=resident)
-    sql, params = insert_select(
-        change, sql={"help_request_id": ("%s::bigint", [help_request.pk])}
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    stored = StatusChange.objects.get(help_request=help_request, note=change.note)
-    assert stored.to_status == Status.IN_PROGRESS
-    assert stored.at == change.at
-
-
-def test_insert_values_writes_the_row_that_the_instance_would_be(
-    resident: User,
-) -> None:
+    note = "50% klaar; 'quote'"
     values = {
         "from_status": "",
         "to_status": Status.IN_PROGRESS,
         "by_id": resident.pk,
-        "note": "50% klaar",
+        "note": note,
         "at": timezone.now(),
     }
-    given = {"help_request_id": ("%s::bigint", [1])}
-    assert insert_values(StatusChange, values, sql=given) == insert_select(
-        StatusChange(**values), sql=given
-    )
-    # By attname only: a related instance under the field's name is refused.
-    with pytest.raises(ValueError, match="not columns of citizens.StatusChange"):
-        insert_values(StatusChange, {**values, "by": resident})
-    with pytest.raises(ValueError, match="not columns of citizens.StatusChange"):
-        insert_values(StatusChange, values, sql={"help_request": "1"})
+    given = {"help_request_id": ("%s::bigint", [help_request.pk])}
+    sql, params = insert_values(StatusChange, values, sql=given)
+    assert note in params and help_request.pk in params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    # The same, as the submission runs it: numbered, over a raw cursor.
+    with preparing_cursor(raw=True) as cursor:
+        cursor.execute(numbered(sql), params)
+    stored = StatusChange.objects.filter(help_request=help_request, note=note)
+    assert stored.count() == 2
+    assert {change.to_status for change in stored} == {Status.IN_PROGRESS}
+    assert {change.at for change in stored} == {values["at"]}
+    assert {change.by_id for change in stored} == {resident.pk}
 
-    # Fields not given take their default, a callable one anew for each row, and
-    # auto_now_add is filled in as save() does.
+    # By attname only: a related instance under the field's name is refused, as
+    # is an unknown column given as SQL or as a literal.
+    for wrong_values, wrong_sql in (
+        ({**values, "by": resident}, None),
+        (values, {"help_request": "1"}),
+        ({**values, "remark": Literal("x")}, None),
+    ):
+        with pytest.raises(ValueError, match="not columns of citizens.StatusChange"):
+            insert_values(StatusChange, wrong_values, sql=wrong_sql)
+
+
+def test_constant_defaults_and_literals_are_written_into_the_text(
+    resident: User,
+) -> None:
+    """What is the same in every row (a constant default, a Literal) is in the
+    statement's text; a callable default is a parameter, anew for each row, and
+    auto_now_add is filled in as save() does."""
+    from citizens.tests.factories import HelpRequestFactory
+
+    help_request = HelpRequestFactory(resident=resident)
+    note = "50% klaar; 'quote'"
+    values = {
+        "help_request_id": help_request.pk,
+        "from_status": Literal(""),
+        "to_status": Literal(Status.IN_PROGRESS),
+        "by_id": resident.pk,
+        "note": Literal(note),
+        "at": timezone.now(),
+    }
+    sql, params = insert_values(StatusChange, values)
+    assert params == [help_request.pk, resident.pk, values["at"]]
+    assert "'50%% klaar; ''quote'''" in sql  # quoted, its % doubled for binding
+    # One text per literal value, made once.
+    assert insert_values(StatusChange, values)[0] is sql
+    other = insert_values(StatusChange, {**values, "to_status": Literal("closed")})
+    assert other[0] != sql
+    with preparing_cursor(raw=True) as cursor:
+        cursor.execute(numbered(sql), params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    stored = StatusChange.objects.filter(help_request=help_request, note=note)
+    assert [change.to_status for change in stored] == [Status.IN_PROGRESS] * 2
+
+    draft_values = {"owner_id": resident.pk, "answers": {"a": [1, "ü"]}}
+    remind_me = HelpRequestDraft._meta.get_field("remind_me")
+    assert not callable(remind_me.default)
+    # Given (owner, answers), callable defaults (public id) and auto_now(_add):
+    # every parameter is one of those, never a constant default.
+    fields = {field.attname: field for field in HelpRequestDraft._meta.concrete_fields}
+    per_row = [
+        name
+        for name, field in fields.items()
+        if name in draft_values
+        or (field.has_default() and callable(field.default))
+        or getattr(field, "auto_now", False)
+        or getattr(field, "auto_now_add", False)
+    ]
+    sql, params = insert_values(HelpRequestDraft, draft_values)
+    assert len(params) == len(per_row)
     new_ids = []
     for _ in range(2):
-        sql, params = insert_values(
-            HelpRequestDraft, {"owner_id": resident.pk, "answers": {"a": [1, "ü"]}}
-        )
+        sql, params = insert_values(HelpRequestDraft, draft_values)
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} RETURNING id", params)
             new_ids.append(cursor.fetchone()[0])
@@ -369,4 +396,23 @@ def test_insert_values_writes_the_row_that_the_instance_would_be(
     assert first.owner == resident
     assert first.public_id != second.public_id
     assert first.created_at is not None
-    assert first.remind_me == HelpRequestDraft._meta.get_field("remind_me").default
+    assert first.remind_me == remind_me.default
+    unsaved = HelpRequestDraft(owner=resident, answers={"a": [1, "ü"]})
+    for name, field in fields.items():
+        if name not in per_row and not field.primary_key:
+            assert getattr(first, name) == getattr(unsaved, name), name
+
+
+def test_new_instance_is_the_row_as_the_orm_loads_it(resident: User) -> None:
+    values = {"owner_id": resident.pk, "answers": {"a": [1]}, "email": Literal("")}
+    sql, params = insert_values(HelpRequestDraft, values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING id, public_id", params)
+        pk, public_id = cursor.fetchone()
+    made = new_instance(HelpRequestDraft, values, {"id": pk, "public_id": public_id})
+    loaded = HelpRequestDraft.objects.get(pk=pk)
+    assert not made._state.adding and made._state.db == "default"
+    # Not returned and not constant: deferred, read from the row when asked.
+    assert "created_at" in made.get_deferred_fields()
+    for field in HelpRequestDraft._meta.concrete_fields:
+        assert getattr(made, field.attname) == getattr(loaded, field.attname)

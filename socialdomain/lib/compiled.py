@@ -74,18 +74,52 @@ def numbered(sql: str) -> str:
     that work only for statements of at most 4096 characters and 50 parameters;
     a longer statement (the help-request submission: one statement that writes
     seven rows) was converted again on every call, 0.1-0.2 ms each time. Kept here
-    per text, for SQL whose text is the same on every call and whose values are
-    all parameters. Any other % in it (a literal %% or a named %(x)s) is refused."""
+    per text, for SQL whose text is the same on every call. A %% (a percent sign
+    in a value written into the SQL, `write_in`) becomes %; any other % (a named
+    %(x)s) is refused."""
     count = 0
 
     def number(match: re.Match[str]) -> str:
         nonlocal count
+        if match.group(1) == "%":
+            return "%"
         if match.group(1) != "s":
             raise ValueError(f"only %s placeholders can be numbered: {match.group()!r}")
         count += 1
         return f"${count}"
 
     return _PLACEHOLDER.sub(number, sql)
+
+
+def literal(value: Any) -> str:
+    """`value` as SQL text (psycopg's own quoting, as it would bind it), for SQL
+    that is run with parameters: a % in it is doubled."""
+    return connection.ops.compose_sql("%s", [value]).replace("%", "%%")
+
+
+def write_in(
+    sql: str, params: Sequence[Any], slots: Sequence[int | None]
+) -> tuple[str, tuple[tuple[Any, int], ...]]:
+    """`sql` with every parameter whose slot (`slots_of`) is None written in as a
+    `literal`; the others stay %s, returned in order as (parameter, slot)."""
+    remaining = iter(zip(params, slots, strict=True))
+    kept: list[tuple[Any, int]] = []
+
+    def write(match: re.Match[str]) -> str:
+        if match.group(1) == "%":
+            return "%%"
+        if match.group(1) != "s":
+            raise ValueError(f"only %s placeholders: {match.group()!r}")
+        param, slot = next(remaining)
+        if slot is not None:
+            kept.append((param, slot))
+            return "%s"
+        return literal(param)
+
+    written = _PLACEHOLDER.sub(write, sql)
+    if next(remaining, None) is not None:
+        raise ValueError("more parameters than placeholders")
+    return written, tuple(kept)
 
 
 def _fetch(sql: str, params: Sequence[Any] | None) -> list[Any]:
@@ -100,7 +134,7 @@ class CompiledQueries:
         # Threaded servers (runserver) share one instance between requests.
         self._lock = threading.Lock()
         self._compiled: OrderedDict[
-            Hashable, tuple[str, tuple[tuple[int, Any], ...] | None] | None
+            Hashable, tuple[str, tuple[tuple[Any, int], ...] | None] | None
         ] = OrderedDict()
 
     def rows(
@@ -141,7 +175,7 @@ class CompiledQueries:
     @staticmethod
     def _compile(
         queryset: QuerySet[Any], stand_ins: Sequence[Any]
-    ) -> tuple[str, tuple[tuple[int, Any], ...] | None] | None:
+    ) -> tuple[str, tuple[tuple[Any, int], ...] | None] | None:
         """The SQL with its values written in (by psycopg's own quoting), but for
         the stand-ins' parameters, which stay %s; with the stand-in each stands
         for: (compiled parameter, index of its stand-in), None when there are none."""
@@ -151,23 +185,7 @@ class CompiledQueries:
             return _EMPTY
         if not stand_ins:
             return connection.ops.compose_sql(sql, params), None
-        slots = slots_of(params, stand_ins)
-        remaining = iter(zip(params, slots, strict=True))
-        kept: list[tuple[int, Any]] = []
-
-        def write(match: re.Match[str]) -> str:
-            if match.group(1) == "%":
-                return "%%"
-            if match.group(1) != "s":
-                raise ValueError(f"only %s placeholders: {match.group()!r}")
-            param, slot = next(remaining)
-            if slot is not None:
-                kept.append((param, slot))
-                return "%s"
-            # Run with parameters, so a % in a written-in value is doubled.
-            return connection.ops.compose_sql("%s", [param]).replace("%", "%%")
-
-        return _PLACEHOLDER.sub(write, sql), tuple(kept)
+        return write_in(sql, params, slots_of(params, stand_ins))
 
     def clear(self) -> None:
         with self._lock:

@@ -14,6 +14,7 @@ from socialdomain.lib.compiled import (
     PreparedQuery,
     numbered,
     preparing_cursor,
+    write_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -181,13 +182,34 @@ def test_model_rows_make_the_instance_the_orm_makes_json_included() -> None:
     assert _DRAFT_BY_PUBLIC_ID.rows(HelpRequestDraft().public_id) == []
 
 
-def test_numbered_gives_postgresql_placeholders_and_refuses_other_percents() -> None:
+def test_numbered_gives_postgresql_placeholders_and_refuses_named_ones() -> None:
     assert numbered("SELECT %s::int, %s, 'a'") == "SELECT $1::int, $2, 'a'"
     # Kept per text: the same object for the same SQL.
     assert numbered("SELECT %s") is numbered("SELECT %s")
-    for sql in ("SELECT 1 WHERE x LIKE 'a%%'", "SELECT %(name)s"):
-        with pytest.raises(ValueError, match="only %s"):
-            numbered(sql)
+    # A doubled percent (in a value written in) is a percent sign again.
+    assert numbered("SELECT 1 WHERE x LIKE 'a%%' AND y = %s") == (
+        "SELECT 1 WHERE x LIKE 'a%' AND y = $1"
+    )
+    with pytest.raises(ValueError, match="only %s"):
+        numbered("SELECT %(name)s")
+
+
+def test_write_in_writes_every_value_but_the_slots_and_runs_both_ways() -> None:
+    sql, kept = write_in(
+        "SELECT %s::text, %s::int, %s::text, %s::text",
+        ["50% 'a'", 7, "kept", None],
+        [None, None, 0, None],
+    )
+    assert sql == "SELECT '50%% ''a'''::text, 7::int, %s::text, NULL::text"
+    assert kept == (("kept", 0),)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["b"])
+        assert cursor.fetchone() == ("50% 'a'", 7, "b", None)
+    with preparing_cursor(raw=True) as cursor:
+        cursor.execute(numbered(sql), ["c"])
+        assert cursor.fetchone() == ("50% 'a'", 7, "c", None)
+    with pytest.raises(ValueError, match="more parameters"):
+        write_in("SELECT %s", [1, 2], [None, None])
 
 
 def test_a_raw_cursor_runs_numbered_sql_with_its_values() -> None:
