@@ -134,12 +134,14 @@ class HelpRequestDraft(models.Model):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # No index of its own: the (owner, -updated_at) index below leads with it.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="help_request_drafts",
+        db_index=False,
     )
     answers = models.JSONField(default=dict, blank=True)
     # Per step, the values its answers were found valid with and a stamp of the
@@ -562,8 +564,12 @@ SAVED_FIELDS = [
 
 
 class StatusChange(models.Model):
+    # No index of its own: the (help_request, at) index leads with it.
     help_request = models.ForeignKey(
-        HelpRequest, on_delete=models.CASCADE, related_name="status_changes"
+        HelpRequest,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        db_index=False,
     )
     from_status = models.CharField(max_length=30, choices=Status, blank=True)
     to_status = models.CharField(max_length=30, choices=Status)
@@ -743,8 +749,9 @@ class Consent(models.Model):
     Sharing is allowed only under a valid consent: `sharing_consent()`."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # No index of its own: the (help_request, purpose, recipient) index leads with it.
     help_request = models.ForeignKey(
-        HelpRequest, on_delete=models.CASCADE, related_name="consents"
+        HelpRequest, on_delete=models.CASCADE, related_name="consents", db_index=False
     )
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose)
     recipient = models.CharField(

@@ -47,12 +47,14 @@ class Delivery(models.Model):
     address = models.EmailField(blank=True)
     # "u<user id>" or "e<address>": one non-null column for the unique constraint.
     recipient_key = models.CharField(max_length=260)
+    # No index of its own: delivery_municipality_state leads with it.
     municipality = models.ForeignKey(
         "municipalities.Municipality",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     params = models.JSONField(default=dict, blank=True)
     state = models.CharField(
@@ -83,7 +85,8 @@ class Delivery(models.Model):
                 name="delivery_claimed_lease",
                 condition=models.Q(state="claimed"),
             ),
-            models.Index(fields=["kind", "object_id"], name="delivery_kind_object"),
+            # (kind, object_id) lookups use delivery_unique_reminder, which leads
+            # with them.
             models.Index(
                 fields=["municipality", "state", "due_at"],
                 name="delivery_municipality_state",
@@ -157,12 +160,14 @@ class OutboxEmail(models.Model):
     delivery = models.OneToOneField(
         Delivery, on_delete=models.CASCADE, related_name="email"
     )
+    # No index of its own: outbox_municipality_state leads with it.
     municipality = models.ForeignKey(
         "municipalities.Municipality",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     state = models.CharField(
         max_length=20, choices=EmailState, default=EmailState.QUEUED

@@ -416,3 +416,51 @@ def test_new_instance_is_the_row_as_the_orm_loads_it(resident: User) -> None:
     assert "created_at" in made.get_deferred_fields()
     for field in HelpRequestDraft._meta.concrete_fields:
         assert getattr(made, field.attname) == getattr(loaded, field.attname)
+
+
+# Every table a submission writes a row into (or updates a row of).
+SUBMISSION_TABLES = [
+    "citizens_helprequest",
+    "citizens_helprequestdraft",
+    "citizens_statuschange",
+    "citizens_consent",
+    "notifications_delivery",
+    "notifications_outboxemail",
+]
+
+
+def test_no_index_of_the_submission_tables_is_the_start_of_another() -> None:
+    """An index whose columns lead another full b-tree index of the same table
+    serves no query the other does not, and costs one more entry per row written
+    (unique ones stay: they hold a constraint)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH idx AS (
+                SELECT i.indexrelid, i.indrelid, i.indkey::text AS keys,
+                    i.indclass::text AS classes, i.indisunique,
+                    i.indpred IS NULL AND i.indexprs IS NULL AS plain,
+                    am.amname, c.relname AS name, t.relname AS table_name
+                FROM pg_index i
+                JOIN pg_class c ON c.oid = i.indexrelid
+                JOIN pg_class t ON t.oid = i.indrelid
+                JOIN pg_am am ON am.oid = c.relam
+                WHERE t.relname = ANY(%s)
+            )
+            SELECT a.table_name, a.name, b.name
+            FROM idx a JOIN idx b
+                ON a.indrelid = b.indrelid AND a.indexrelid <> b.indexrelid
+            WHERE NOT a.indisunique AND a.plain AND b.plain
+                AND a.amname = 'btree' AND b.amname = 'btree'
+                AND (b.keys LIKE a.keys || ' %%' OR b.keys = a.keys)
+                AND (b.classes LIKE a.classes || ' %%' OR b.classes = a.classes)
+            """,
+            [SUBMISSION_TABLES],
+        )
+        covered = cursor.fetchall()
+        cursor.execute(
+            "SELECT count(*) FROM pg_class WHERE relname = ANY(%s)",
+            [SUBMISSION_TABLES],
+        )
+        assert cursor.fetchone()[0] == len(SUBMISSION_TABLES)
+    assert covered == []
