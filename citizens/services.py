@@ -297,7 +297,7 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
     help_request = new_instance(
         HelpRequest,
         values,
-        dict(zip(RETURNED, row, strict=False)),
+        dict(zip(RETURNED, row[: len(RETURNED)], strict=True)),
         computed=("search_document",),
     )
     HelpRequest._meta.get_field(
@@ -353,7 +353,8 @@ def _submission(
     now: datetime,
 ) -> tuple[str, list[Any]]:
     """The one statement of `help_request_submit` and its parameters; it returns
-    the `RETURNED` columns of the new request, or no row when the draft was sent already or its postcode has no place. Every WITH
+    the `RETURNED` columns of the new request, or no row when the draft was sent
+    already or its postcode has no place. Every WITH
     item after `claimed` writes once per row of it, which holds the new request's
     id when this submission took the draft, and is empty when another one did or
     when `place` (the neighbourhood and municipality of the postcode) is empty."""
