@@ -324,7 +324,7 @@ class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
 # Foreign keys of HelpRequest without an index of their own: an index of
 # Meta.indexes begins with each of them and serves their lookups, and the checks of
 # their constraints when a user or team is deleted, as well. Each index is written
-# with every request sent; citizens/tests/test_helprequest_indexes.py checks that
+# with every request sent; tests/test_foreign_key_indexes.py checks that
 # every one of these stays covered.
 NO_OWN_INDEX = ("resident", "municipality", "filed_by", "contact_person", "team")
 

@@ -70,16 +70,16 @@ def insert_values(
     # The connection itself, not the proxy `connection`: the fields' preparation
     # looks up its attributes a few times per value (asgiref's Local each time).
     db = connections[DEFAULT_DB_ALIAS]
-    row = _Row(model, values) if any(step is _AUTO for step, _ in steps) else None
+    row = _Row(model, values) if any(step == _AUTO for step, _ in steps) else None
     params: list[Any] = []
     for step, field in steps:
-        if step is _GIVEN:
+        if step == _GIVEN:
             params.append(field.get_db_prep_save(values[field.attname], db))
-        elif step is _SQL:
+        elif step == _SQL:
             given_sql = sql[field.attname]
             if not isinstance(given_sql, str):
                 params.extend(given_sql[1])
-        elif step is _AUTO:
+        elif step == _AUTO:
             params.append(field.get_db_prep_save(field.pre_save(row, add=True), db))
         else:
             params.append(field.get_db_prep_save(field.get_default(), db))
