@@ -46,9 +46,15 @@ def get_draft_for_request(request: HttpRequest, public_id: UUID) -> HelpRequestD
         if user.is_authenticated and draft.owner_id == user.pk:
             return draft
         raise Http404
-    if str(draft.public_id) in request.session.get(SESSION_DRAFTS, []):
+    if started_in_session(request, draft.public_id):
         return draft
     raise Http404
+
+
+def started_in_session(request: HttpRequest, public_id: UUID) -> bool:
+    """Whether the draft `public_id` was started in this browser session (an
+    ownerless draft is only this session's)."""
+    return str(public_id) in request.session.get(SESSION_DRAFTS, [])
 
 
 def get_help_request_for_resident(request: HttpRequest, reference: str) -> HelpRequest:

@@ -22,7 +22,7 @@ from django.db.models.sql import Query
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from socialdomain.lib.compiled import bound, slots_of, write_in
+from socialdomain.lib.compiled import bound, slots_of, write_in, write_sql
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -509,17 +509,24 @@ class HelpRequest(models.Model):
 
     @staticmethod
     def search_document_sql(
-        *, reference_sql: str, names: Sequence[str], words: Sequence[str]
-    ) -> tuple[str, list[Any]]:
-        """SQL and parameters of the document `refresh_search_document` computes,
-        from values and with the reference given as SQL (a column of the caller's
-        statement): written with the INSERT of a new request instead of an UPDATE
-        after it. The SQL is compiled once per reference and count of values, with
-        all but the values written in."""
+        *, reference_sql: str, names_sql: Sequence[str], words_sql: Sequence[str]
+    ) -> str:
+        """SQL of the document `refresh_search_document` computes, from the
+        reference, names and words given as SQL (columns of the caller's statement):
+        written with the INSERT of a new request instead of an UPDATE after it.
+        Compiled once per reference and count of values, with all else written in."""
         sql, params, slots = _search_document_template(
-            reference_sql, len(names), len(words)
+            reference_sql, len(names_sql), len(words_sql)
         )
-        return sql, bound(params, slots, [*names, *words])
+        expressions = [*names_sql, *words_sql]
+        markers = [f"\x00search document value {i}" for i in range(len(expressions))]
+        sql, rest = write_sql(
+            sql,
+            bound(params, slots, markers),
+            dict(zip(markers, expressions, strict=True)),
+        )
+        assert not rest, rest
+        return sql
 
     @property
     def first_name(self) -> str:

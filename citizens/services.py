@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import django
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.forms import Form
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,7 +49,7 @@ from citizens.steps import STEPS, Step, step_by_slug
 from municipalities.models import PostcodeArea
 from networks.models import Organisation
 from notifications import outbox
-from socialdomain.lib.compiled import numbered, preparing_cursor
+from socialdomain.lib.compiled import literal, numbered, preparing_cursor
 from socialdomain.lib.inserts import Literal, insert_values, new_instance
 from socialdomain.lib.validation import validating
 
@@ -128,23 +131,22 @@ def checked_steps(answers: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {slug: values for slug, values in checked.items() if values is not None}
 
 
-def cleaned_answers(draft: HelpRequestDraft) -> dict[str, Any]:
-    """All answers as they would be cleaned on the form, but for the place of the
-    postcode (see `_AT_SEND`); raises DraftIncomplete for the first step that is
-    missing or no longer valid.
-
-    A step saved through `draft_save_step` under the current rules gives the
-    values it was checked with then (validating the seven steps again was a fifth
-    of a submission's time); any other step is validated again here."""
-    answers: dict[str, Any] = {}
+def checked_again(draft: HelpRequestDraft) -> dict[str, Any]:
+    """The `checked` of each step of `draft` that has no values checked under the
+    current rules (saved before a deploy that changed them, or not through
+    `draft_save_step`), checked now; raises DraftIncomplete for the first step that
+    is missing or no longer valid. A step saved through `draft_save_step` under the
+    current rules keeps the values it was checked with then (validating the seven
+    steps again was a fifth of a submission's time)."""
+    fresh: dict[str, Any] = {}
     for step in STEPS:
         checked = draft.checked.get(step.slug)
         if checked is None or checked.get("rules") != RULES:
             checked = _checked(step, draft.answers_for(step.slug))
             if checked is None:
                 raise DraftIncomplete(step)
-        answers.update(checked["values"])
-    return answers
+            fresh[step.slug] = checked
+    return fresh
 
 
 def draft_start(*, owner: User | None) -> HelpRequestDraft:
@@ -257,6 +259,19 @@ def draft_confirm_email(*, token: str, language: str) -> tuple[User, HelpRequest
     return user, draft
 
 
+def help_request_send(
+    *, public_id: UUID, user: User, in_session: bool
+) -> HelpRequest | None:
+    """Send the draft `public_id` as `help_request_submit` does, without loading it
+    first: the one statement reads the values the steps were checked with from the
+    draft itself. Only a draft of `user`, or an ownerless one started in this
+    browser session (`in_session`). None when it wrote nothing: the draft is not
+    theirs or not there, was sent already, has a step not checked under the
+    current rules, or its postcode has no place; `help_request_submit` tells which
+    (and checks such steps again)."""
+    return _send(public_id=public_id, user=user, in_session=in_session, access=False)
+
+
 def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
     """Turn a complete draft into exactly one help request, with its reference
     number at once.
@@ -264,10 +279,12 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
     One statement (`_submission`), so atomic without a transaction of its own: the
     draft is claimed only if no other submission took it first (the conditional
     UPDATE waits for that one's row lock and then sees its result), and everything
-    else is written from the claimed row: the year's next reference number, the
-    request, its documents, its first status change, the consents, the resident's
-    name, the receipt and invitation e-mails in the outbox (so they go out even when
-    the broker is down right now) and the NOTIFY that wakes a worker at commit.
+    else is written from the claimed row and the values its steps were checked
+    with: the year's next reference number, the request, its documents, its first
+    status change, the consents, the resident's name, the receipt and invitation
+    e-mails in the outbox (so they go out even when the broker is down right now)
+    and the NOTIFY that wakes a worker at commit. Steps not checked under the
+    current rules are checked again first (`checked_again`) and kept so.
 
     Idempotent: a double click, a resubmitted form or a retried request finds the
     request the draft already became; a submission that lost the race wrote
@@ -275,100 +292,157 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
     """
     if draft.submitted_request_id:
         return draft.submitted_request
-    answers = cleaned_answers(draft)
+    fresh = checked_again(draft)
+    if fresh:  # kept with the draft, where the statement reads them
+        HelpRequestDraft.objects.filter(pk=draft.pk).update(
+            checked={**draft.checked, **fresh}
+        )
+    help_request = _send(public_id=draft.public_id, user=user, access=True)
+    if help_request is not None:
+        return help_request
+    # Sent already, deleted meanwhile, or no place for the postcode.
+    sent = HelpRequest.objects.filter(draft=draft.pk).first()
+    if sent is not None:
+        return sent
+    if not HelpRequestDraft.objects.filter(pk=draft.pk).exists():
+        raise HelpRequestDraft.DoesNotExist
+    contact = step_by_slug("contact")
+    assert contact is not None
+    raise DraftIncomplete(contact)
+
+
+def _send(
+    *, public_id: UUID, user: User, in_session: bool = False, access: bool
+) -> HelpRequest | None:
+    """Run the submission; `access` when the caller has checked that the user may
+    send the draft (else only their own, or an ownerless one `in_session`)."""
     now = timezone.now()
-    values = _new_help_request(user=user, answers=answers, now=now)
     sql, params = _submission(
-        draft=draft, user=user, answers=answers, values=values, now=now
+        public_id=public_id, user=user, in_session=in_session, access=access, now=now
     )
     with preparing_cursor(raw=True) as cursor:
         cursor.execute(numbered(sql), params)
         row = cursor.fetchone()
-    if row is None:  # sent already, deleted meanwhile, or no place for the postcode
-        sent = HelpRequest.objects.filter(draft=draft.pk).first()
-        if sent is not None:
-            return sent
-        if not HelpRequestDraft.objects.filter(pk=draft.pk).exists():
-            raise HelpRequestDraft.DoesNotExist
-        contact = step_by_slug("contact")
-        assert contact is not None
-        raise DraftIncomplete(contact)
+    if row is None:
+        return None
+    names = _returned()
     # The search document (computed by the database) is deferred: read when asked.
     help_request = new_instance(
         HelpRequest,
-        values,
-        dict(zip(RETURNED, row[: len(RETURNED)], strict=True)),
+        {},
+        dict(zip(names, row[: len(names)], strict=True)),
         computed=("search_document",),
     )
     HelpRequest._meta.get_field(
-        "resident" if values["resident_id"] else "filed_by"
+        "resident" if help_request.resident_id else "filed_by"
     ).set_cached_value(help_request, user)
     if not user.full_name:
-        user.full_name = answers["full_name"]
+        user.full_name = row[len(names)]
     return help_request
 
 
-# What the submission returns of the new request, by attname.
-RETURNED = ("id", "public_id", "reference", "municipality_id", "neighbourhood_id")
+# The answers a help request keeps as they were checked, by column: each is the
+# form field of the same name.
+ANSWERED = (
+    "relationship",
+    "subject_name",
+    "subject_email",
+    "subject_consent",
+    "life_events",
+    "story",
+    "adults",
+    "children_ages",
+    "own_strength",
+    "network_help",
+    "urgent_situations",
+    "postcode",
+    "house_number",
+    "contact_methods",
+    "phone",
+    "contact_times",
+)
 
 
-def _new_help_request(
-    *, user: User, answers: dict[str, Any], now: datetime
-) -> dict[str, Any]:
-    """The request's values by attname as the statement writes them, but for its
-    id, public id, reference number, place (municipality and neighbourhood), search
-    document and the fields' defaults."""
-    on_behalf = answers["for_whom"] == ForWhomForm.SOMEONE_ELSE
-    return {
-        "resident_id": None if on_behalf else user.pk,
-        "filed_by_id": user.pk if on_behalf else None,
-        "relationship": answers["relationship"],
-        "subject_name": answers["subject_name"],
-        "subject_email": answers["subject_email"],
-        "subject_consent": answers["subject_consent"],
-        "life_events": answers["life_events"],
-        "story": answers["story"],
-        "adults": answers["adults"],
-        "children_ages": answers["children_ages"],
-        "own_strength": answers["own_strength"],
-        "network_help": answers["network_help"],
-        "urgent_situations": answers["urgent_situations"],
-        "is_urgent": bool(answers["urgent_situations"]),
-        "postcode": answers["postcode"],
-        "house_number": answers["house_number"],
-        "contact_methods": answers["contact_methods"],
-        "phone": answers["phone"],
-        "contact_times": answers["contact_times"],
-        "privacy_accepted_at": now,
-        "submitted_at": now,
-    }
+@cache
+def _returned() -> tuple[str, ...]:
+    """What the submission returns of the new request: every column but the search
+    document, by attname (the column's name for these fields)."""
+    return tuple(
+        field.attname
+        for field in HelpRequest._meta.concrete_fields
+        if field.attname != "search_document"
+    )
+
+
+@cache
+def _draft_and_answer_sql() -> tuple[str, str]:
+    """The first WITH items of the submission, the same text in every process of a
+    release. `draft`: the unsent draft by public id (parameters: the public id;
+    access checked; the user's id; in this session), only when every step was
+    checked under the current rules. `answer`: one row of its checked values, all
+    steps' together, typed as the request's columns (parameters: the user's id
+    twice, their name), and what follows from them: resident or filed by, the name
+    in the search document, urgent, whether the person filed for is invited."""
+    table = HelpRequestDraft._meta.db_table
+    stamps = literal(json.dumps({step.slug: {"rules": RULES} for step in STEPS}))
+    draft = (
+        f"SELECT id, checked FROM {table} WHERE public_id = %s::uuid "
+        "AND submitted_request_id IS NULL AND (%s::boolean OR owner_id = %s::bigint "
+        f"OR (owner_id IS NULL AND %s::boolean)) AND checked @> {stamps}::jsonb"
+    )
+    values = " || ".join(
+        f"(draft.checked -> {literal(step.slug)} -> 'values')" for step in STEPS
+    )
+    columns = [
+        *(
+            f"{name} {HelpRequest._meta.get_field(name).db_type(connection)}"
+            for name in ANSWERED
+        ),
+        "for_whom text",
+        "full_name text",
+        *(f"{name} boolean" for name in ConsentForm.SHARING),
+    ]
+    someone_else = f"answer.for_whom = {literal(ForWhomForm.SOMEONE_ELSE)}"
+    answer = (
+        "SELECT answer.*, "
+        f"CASE WHEN {someone_else} THEN NULL ELSE %s::bigint END AS resident_id, "
+        f"CASE WHEN {someone_else} THEN %s::bigint END AS filed_by_id, "
+        f"CASE WHEN {someone_else} THEN '' "
+        "ELSE coalesce(nullif(%s::text, ''), answer.full_name) END AS resident_name, "
+        "cardinality(answer.urgent_situations) > 0 AS is_urgent, "
+        f"{someone_else} AND answer.subject_email <> '' AS invites "
+        f"FROM draft, jsonb_to_record({values}) AS answer({', '.join(columns)})"
+    )
+    return draft, answer
 
 
 def _submission(
-    *,
-    draft: HelpRequestDraft,
-    user: User,
-    answers: dict[str, Any],
-    values: dict[str, Any],
-    now: datetime,
+    *, public_id: UUID, user: User, in_session: bool, access: bool, now: datetime
 ) -> tuple[str, list[Any]]:
     """The one statement of `help_request_submit` and its parameters; it returns
-    the `RETURNED` columns of the new request, or no row when the draft was sent
-    already or its postcode has no place. Every WITH
-    item after `claimed` writes once per row of it, which holds the new request's
-    id when this submission took the draft, and is empty when another one did or
-    when `place` (the neighbourhood and municipality of the postcode) is empty."""
-    place_sql, place_params = PostcodeArea.objects.place_sql(answers["postcode"])
+    the `_returned` columns of the new request and the name typed in the form, or
+    no row when it wrote nothing (see `help_request_send`). Every WITH item after
+    `claimed` writes once per row of it, which holds the new request's id when
+    this submission took the draft, and is empty when another one did or when
+    `place` (the neighbourhood and municipality of the postcode) is empty."""
+    draft_sql, answer_sql = _draft_and_answer_sql()
+    table = HelpRequestDraft._meta.db_table
     parts: list[tuple[str, str, list[Any]]] = [
-        ("place (neighbourhood_id, municipality_id)", place_sql, place_params),
+        ("clock", "SELECT %s::timestamptz AS now", [now]),
+        ("draft", draft_sql, [public_id, access, user.pk, in_session]),
+        ("answer", answer_sql, [user.pk, user.pk, user.full_name]),
+        (
+            "place (neighbourhood_id, municipality_id)",
+            *PostcodeArea.objects.place_sql("(SELECT postcode FROM answer)"),
+        ),
         (
             "claimed",
-            f"UPDATE {HelpRequestDraft._meta.db_table} AS draft "
-            "SET submitted_request_id = request_id.id, updated_at = %s "
-            "FROM request_id, place "
-            "WHERE draft.id = %s AND draft.submitted_request_id IS NULL "
-            "RETURNING request_id.id",
-            [now, draft.pk],
+            f"UPDATE {table} AS claiming "
+            "SET submitted_request_id = request_id.id, updated_at = clock.now "
+            "FROM request_id, place, draft, clock "
+            "WHERE claiming.id = draft.id AND claiming.submitted_request_id IS NULL "
+            "RETURNING request_id.id, claiming.id AS draft_id",
+            [],
         ),
         (
             "number",
@@ -376,78 +450,77 @@ def _submission(
             [timezone.localdate(now).year],
         ),
     ]
-    resident_name = (
-        (user.full_name or answers["full_name"]) if values["resident_id"] else ""
-    )
     document = HelpRequest.search_document_sql(
         reference_sql="number.reference",
-        names=[resident_name, answers["subject_name"]],
-        words=[answers["story"], answers["own_strength"], answers["network_help"]],
+        names_sql=["answer.resident_name", "answer.subject_name"],
+        words_sql=["answer.story", "answer.own_strength", "answer.network_help"],
     )
+    from_answer = ("resident_id", "filed_by_id", "is_urgent", *ANSWERED)
     sql, params = insert_values(
         HelpRequest,
-        values,
+        {},
         sql={
+            "privacy_accepted_at": "clock.now",
+            "submitted_at": "clock.now",
             "id": "claimed.id",
             "reference": "number.reference",
             "search_document": document,
             "municipality_id": "place.municipality_id",
             "neighbourhood_id": "place.neighbourhood_id",
+            **{name: f"answer.{name}" for name in from_answer},
         },
-        source="claimed, number, place",
+        source="claimed, number, place, answer, clock",
     )
-    parts.append(
-        (
-            "request",
-            f"{sql} RETURNING {', '.join(RETURNED)}",
-            params,
-        )
-    )
+    parts.append(("request", f"{sql} RETURNING {', '.join(_returned())}", params))
     parts.append(
         (
             "documents",
-            f"UPDATE {Attachment._meta.db_table} SET help_request_id = claimed.id "
-            "FROM claimed WHERE draft_id = %s",
-            [draft.pk],
+            f"UPDATE {Attachment._meta.db_table} AS document "
+            "SET help_request_id = claimed.id "
+            "FROM claimed WHERE document.draft_id = claimed.draft_id",
+            [],
         )
     )
-    from_claimed = {"help_request_id": "claimed.id"}
+    from_claimed = {"help_request_id": "claimed.id", "at": "clock.now"}
     history = {
         "from_status": Literal(""),
         "to_status": Literal(Status.RECEIVED),
         "by_id": user.pk,
         "note": Literal(""),
-        "at": now,
     }
     parts.append(
         (
             "history",
-            *insert_values(StatusChange, history, sql=from_claimed, source="claimed"),
+            *insert_values(
+                StatusChange, history, sql=from_claimed, source="claimed, clock"
+            ),
         )
     )
     for answer, recipient in ConsentForm.SHARING.items():
-        if answers[answer]:
-            consent = _consent_values(
-                recipient=recipient, method=ConsentMethod.ONLINE, by=user, given_at=now
+        consent = _consent_values(
+            recipient=recipient, method=ConsentMethod.ONLINE, by=user, given_at=now
+        )
+        for constant in ("purpose", "recipient", "organisation_id", "method"):
+            consent[constant] = Literal(consent[constant])
+        parts.append(
+            (
+                f"consent_{recipient}",
+                *insert_values(
+                    Consent,
+                    consent,
+                    sql={"help_request_id": "claimed.id", "given_at": "clock.now"},
+                    source=f"claimed JOIN answer ON answer.{answer} CROSS JOIN clock",
+                ),
             )
-            for constant in ("purpose", "recipient", "organisation_id", "method"):
-                consent[constant] = Literal(consent[constant])
-            parts.append(
-                (
-                    f"consent_{recipient}",
-                    *insert_values(
-                        Consent, consent, sql=from_claimed, source="claimed"
-                    ),
-                )
-            )
+        )
     if not user.full_name:
+        users = User._meta.db_table
         parts.append(
             (
                 "named",
-                f"UPDATE {User._meta.db_table} SET full_name = %s FROM claimed "
-                f"WHERE {User._meta.db_table}.id = %s "
-                f"AND {User._meta.db_table}.full_name = ''",
-                [answers["full_name"], user.pk],
+                f"UPDATE {users} SET full_name = answer.full_name FROM claimed, answer "
+                f"WHERE {users}.id = %s AND {users}.full_name = ''",
+                [user.pk],
             )
         )
     mails = [
@@ -457,22 +530,19 @@ def _submission(
             object_id_sql="claimed.id::varchar",
             recipient=user,
             municipality_id_sql="place.municipality_id",
-            source="claimed, place",
-            now=now,
-        )
+            source="claimed, place, clock",
+            now_sql="clock.now",
+        ),
+        outbox.transactional_parts(
+            name="invitation",
+            kind=FollowInvitation(),
+            object_id_sql="claimed.id::varchar",
+            address_sql="answer.subject_email",
+            municipality_id_sql="place.municipality_id",
+            source="claimed JOIN answer ON answer.invites CROSS JOIN place, clock",
+            now_sql="clock.now",
+        ),
     ]
-    if values["filed_by_id"] and values["subject_email"]:
-        mails.append(
-            outbox.transactional_parts(
-                name="invitation",
-                kind=FollowInvitation(),
-                object_id_sql="claimed.id::varchar",
-                address=values["subject_email"],
-                municipality_id_sql="place.municipality_id",
-                source="claimed, place",
-                now=now,
-            )
-        )
     items = [
         "request_id AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id)",
         *(f"{name} AS ({sql})" for name, sql, _ in parts),
@@ -486,8 +556,8 @@ def _submission(
     ]
     statement = (
         f"WITH {', '.join(items)} "
-        f"SELECT {', '.join(f'request.{name}' for name in RETURNED)}, "
-        "pg_notify(%s, '') FROM request"
+        f"SELECT {', '.join(f'request.{name}' for name in _returned())}, "
+        "answer.full_name, pg_notify(%s, '') FROM request, answer"
     )
     return statement, values
 

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
-from socialdomain.lib.compiled import PreparedQuery
+from socialdomain.lib.compiled import PreparedQuery, write_sql
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -214,10 +214,24 @@ class PostcodeAreaQuerySet(models.QuerySet["PostcodeArea"]):
         rows = _PLACE_OF.rows(*_prefixes(postcode))
         return Place(*rows[0]) if rows else None
 
-    def place_sql(self, postcode: str) -> tuple[str, list[Any]]:
-        """`place_of` as SQL and parameters, for a WITH item of a larger statement:
-        at most one row of (neighbourhood id, municipality id), in that order."""
-        return _PLACE_OF.sql(*_prefixes(postcode))
+    def place_sql(self, postcode_sql: str) -> tuple[str, list[Any]]:
+        """`place_of` as SQL and parameters, for a WITH item of a larger statement
+        that computes the postcode itself: `postcode_sql` is an SQL expression of
+        one value, the postcode as typed and validated ("1781 AB"; its prefixes are
+        made as `_prefixes` makes them). At most one row of (neighbourhood id,
+        municipality id), in that order."""
+        compact = f"upper(replace({postcode_sql}, ' ', ''))"
+        markers = [f"\x00postcode prefix {length}" for length in (6, 5, 4)]
+        sql, params = _PLACE_OF.sql(*markers)
+        return write_sql(
+            sql,
+            params,
+            {
+                markers[0]: compact,
+                markers[1]: f"left({compact}, 5)",
+                markers[2]: f"left({compact}, 4)",
+            },
+        )
 
 
 def _prefixes(postcode: str) -> tuple[str, str, str]:

@@ -124,19 +124,22 @@ def transactional_parts(
     object_id_sql: str = "",
     recipient: User | None = None,
     address: str = "",
+    address_sql: str = "",
     municipality_id: int | None = None,
     municipality_id_sql: str = "",
     params: dict[str, Any] | None = None,
     source: str = "",
     now: datetime | None = None,
+    now_sql: str = "",
 ) -> tuple[str, list[Any]]:
     """Two WITH items, `{name}_delivery` and `{name}_email` (each RETURNING id), that
     write an e-mail of a transactional kind into the outbox, and their parameters:
     the delivery (ON CONFLICT DO NOTHING on its unique constraint, so twice for the
     same kind, object and recipient is one e-mail) and the e-mail when the delivery
     is new. With `source` (a WITH item of the caller's statement) the delivery is
-    written once per row of it, and `object_id_sql` and `municipality_id_sql` may
-    name its columns. The e-mail takes its municipality from its delivery."""
+    written once per row of it, and `object_id_sql`, `address_sql`,
+    `municipality_id_sql` and `now_sql` (the moment) may name its columns. The
+    e-mail takes its municipality and moment from its delivery."""
     assert kind.key in REGISTRY, kind.key
     assert (object_id is None) != (not object_id_sql), "object_id or object_id_sql"
     now = now or timezone.now()
@@ -155,8 +158,15 @@ def transactional_parts(
         "created_at": now,
         "finished_at": now,
     }
-    email = {"next_attempt_at": now, "created_at": now}
-    columns = {"object_id": object_id_sql, "municipality_id": municipality_id_sql}
+    columns = {
+        "created_at": now_sql,
+        "finished_at": now_sql,
+        "object_id": object_id_sql,
+        "address": address_sql,
+        "recipient_key": f"'e' || lower({address_sql})" if address_sql else "",
+        "municipality_id": municipality_id_sql,
+    }
+    moment = f"{name}_delivery.created_at"
     d_insert, d_params = insert_values(
         Delivery,
         delivery,
@@ -165,16 +175,18 @@ def transactional_parts(
     )
     e_insert, e_params = insert_values(
         OutboxEmail,
-        email,
+        {},
         sql={
             "delivery_id": f"{name}_delivery.id",
             "municipality_id": f"{name}_delivery.municipality_id",
+            "next_attempt_at": moment,
+            "created_at": moment,
         },
         source=f"{name}_delivery",
     )
     ctes = (
         f"{name}_delivery AS ({d_insert} ON CONFLICT DO NOTHING "
-        "RETURNING id, municipality_id), "
+        "RETURNING id, municipality_id, created_at), "
         f"{name}_email AS ({e_insert} RETURNING id)"
     )
     return ctes, [*d_params, *e_params]

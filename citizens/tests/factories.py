@@ -29,6 +29,7 @@ from citizens.models import (
     Status,
     StatusChange,
 )
+from citizens.services import checked_steps
 from municipalities.models import Neighbourhood, PostcodeArea
 from municipalities.tests.factories import NeighbourhoodFactory, TeamFactory
 
@@ -313,10 +314,13 @@ def answers_for_someone_else(email: str = "oma@example.test") -> dict[str, Any]:
 
 
 class HelpRequestDraftFactory(factory.django.DjangoModelFactory):
-    """A draft with every step answered; pass `answers=` or `owner=` to vary it."""
+    """A draft with every step answered; pass `answers=` or `owner=` to vary it.
+    Each valid step keeps what it was checked with, as when typed step by step
+    (`draft_save_step`); pass `checked={}` for a draft whose steps were not."""
 
     class Meta:
         model = HelpRequestDraft
 
     owner = None
     answers = factory.LazyFunction(complete_answers)
+    checked = factory.LazyAttribute(lambda draft: checked_steps(draft.answers))

@@ -8,10 +8,12 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from citizens.access import SESSION_DRAFTS
 from citizens.models import (
     Attachment,
     Consent,
@@ -23,7 +25,7 @@ from citizens.models import (
     Status,
     StatusChange,
 )
-from citizens.services import DraftIncomplete, help_request_submit
+from citizens.services import DraftIncomplete, help_request_send, help_request_submit
 from citizens.tests.factories import (
     HelpRequestDraftFactory,
     answers_for_someone_else,
@@ -33,7 +35,7 @@ from citizens.tests.factories import (
 from municipalities.models import Place, PostcodeArea
 from municipalities.tests.factories import NeighbourhoodFactory
 from notifications.models import Delivery, OutboxEmail
-from socialdomain.lib.compiled import numbered, preparing_cursor
+from socialdomain.lib.compiled import literal, numbered, preparing_cursor
 from socialdomain.lib.inserts import Literal, insert_values, new_instance
 from tests.fixtures.personas import Place as Persona
 
@@ -286,7 +288,14 @@ def test_a_postcode_lies_in_the_neighbourhood_of_its_longest_known_prefix(
     municipality_id = den_helder.municipality.pk
 
     def place(postcode: str) -> Place | None:
-        return PostcodeArea.objects.place_of(postcode)
+        found = PostcodeArea.objects.place_of(postcode)
+        # The submission's statement finds the same from the postcode as SQL.
+        sql, params = PostcodeArea.objects.place_sql(literal(postcode))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        assert ([tuple(found)] if found else []) == rows, (postcode, rows)
+        return found
 
     assert place("1781 AB") == Place(full.neighbourhood_id, municipality_id)
     assert place("1781ab") == Place(full.neighbourhood_id, municipality_id)
@@ -416,3 +425,124 @@ def test_new_instance_is_the_row_as_the_orm_loads_it(resident: User) -> None:
     assert "created_at" in made.get_deferred_fields()
     for field in HelpRequestDraft._meta.concrete_fields:
         assert getattr(made, field.attname) == getattr(loaded, field.attname)
+
+
+def _written() -> dict[type, int]:
+    return {
+        model: model.objects.count()
+        for model in (HelpRequest, StatusChange, Consent, Delivery, OutboxEmail)
+    }
+
+
+def test_a_resident_sends_their_own_checked_draft_in_one_statement(
+    resident: User, den_helder_postcode: PostcodeArea
+) -> None:
+    """The send's usual case: the statement reads the values the steps were
+    checked with from the draft; nothing is loaded before it."""
+    draft = HelpRequestDraftFactory(owner=resident)
+
+    with CaptureQueriesContext(connection) as queries:
+        help_request = help_request_send(
+            public_id=draft.public_id, user=resident, in_session=False
+        )
+
+    assert help_request is not None and len(queries) == 1
+    stored = HelpRequest.objects.get()
+    assert help_request.pk == stored.pk
+    for field in HelpRequest._meta.concrete_fields:
+        if field.attname != "search_document":
+            assert getattr(help_request, field.attname) == getattr(
+                stored, field.attname
+            ), field.attname
+    assert stored.resident == resident and stored.filed_by is None
+    assert stored.story == draft.checked["situation"]["values"]["story"]
+    assert stored.children_ages == draft.checked["household"]["values"]["children_ages"]
+    assert stored.neighbourhood_id == den_helder_postcode.neighbourhood_id
+    assert HelpRequestDraft.objects.get(pk=draft.pk).submitted_request == stored
+
+
+def test_the_statement_sends_no_draft_of_someone_else(
+    resident: User, client: Client, den_helder_postcode: PostcodeArea
+) -> None:
+    other = UserFactory()
+    draft = HelpRequestDraftFactory(owner=other)
+
+    for in_session in (False, True):  # the session does not open someone's draft
+        assert (
+            help_request_send(
+                public_id=draft.public_id, user=resident, in_session=in_session
+            )
+            is None
+        ), in_session
+    client.force_login(resident)
+    response = client.post(f"/help/{draft.public_id}/send/")
+
+    assert response.status_code == 404
+    assert set(_written().values()) == {0}
+    assert HelpRequestDraft.objects.get(pk=draft.pk).submitted_request is None
+
+
+def test_staff_cannot_send_a_residents_draft(
+    resident: User,
+    caseworker: User,
+    client: Client,
+    den_helder_postcode: PostcodeArea,
+) -> None:
+    draft = HelpRequestDraftFactory(owner=resident)
+    client.force_login(caseworker)
+
+    response = client.post(f"/help/{draft.public_id}/send/")
+
+    assert response.status_code == 404
+    assert set(_written().values()) == {0}
+
+
+def test_an_ownerless_draft_is_sent_only_from_the_session_it_was_started_in(
+    resident: User, client: Client, den_helder_postcode: PostcodeArea
+) -> None:
+    draft = HelpRequestDraftFactory(owner=None)
+
+    assert (
+        help_request_send(public_id=draft.public_id, user=resident, in_session=False)
+        is None
+    )
+    client.force_login(resident)
+    assert client.post(f"/help/{draft.public_id}/send/").status_code == 404
+    assert set(_written().values()) == {0}
+
+    session = client.session
+    session[SESSION_DRAFTS] = [str(draft.public_id)]
+    session.save()
+    response = client.post(f"/help/{draft.public_id}/send/")
+
+    help_request = HelpRequest.objects.get()
+    assert response["Location"] == f"/help/sent/{help_request.reference}/"
+    assert help_request.resident == resident
+
+
+def test_steps_checked_under_other_rules_are_checked_again_and_kept(
+    resident: User, client: Client, den_helder_postcode: PostcodeArea
+) -> None:
+    """After a deploy that changed the steps' rules, the statement finds the
+    draft's values stale and writes nothing; the send checks them again, keeps
+    them with the draft and sends."""
+    draft = HelpRequestDraftFactory(owner=resident)
+    stale = {
+        slug: {**checked, "rules": "an earlier release"}
+        for slug, checked in draft.checked.items()
+    }
+    HelpRequestDraft.objects.filter(pk=draft.pk).update(checked=stale)
+
+    assert (
+        help_request_send(public_id=draft.public_id, user=resident, in_session=False)
+        is None
+    )
+    assert set(_written().values()) == {0}
+    client.force_login(resident)
+    response = client.post(f"/help/{draft.public_id}/send/")
+
+    help_request = HelpRequest.objects.get()
+    assert response["Location"] == f"/help/sent/{help_request.reference}/"
+    kept = HelpRequestDraft.objects.get(pk=draft.pk).checked
+    assert kept == draft.checked  # the current rules' stamp and the same values
+    assert help_request.story == draft.checked["situation"]["values"]["story"]

@@ -22,6 +22,7 @@ from citizens.access import (
     get_draft_for_request,
     get_help_request_for_resident,
     remember_draft,
+    started_in_session,
 )
 from citizens.forms import EmailForm, RemindMeForm, SendForm
 from citizens.models import Attachment, HelpRequestDraft, UrgentSituation
@@ -35,6 +36,7 @@ from citizens.services import (
     draft_start,
     first_incomplete_step,
     help_request_accept_invitation,
+    help_request_send,
     help_request_submit,
 )
 from citizens.steps import STEPS, Step, neighbours, step_by_slug
@@ -288,6 +290,16 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def send(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = request.user
+    if user.role == Role.RESIDENT:
+        # Most sends are of a resident's own, complete draft: one statement.
+        help_request = help_request_send(
+            public_id=public_id,
+            user=user,
+            in_session=started_in_session(request, public_id),
+        )
+        if help_request is not None:
+            return redirect("citizens:ask_sent", help_request.reference)
     draft = get_draft_for_request(request, public_id)
     if request.user.role != Role.RESIDENT:
         return render(request, "citizens/ask_staff.html", status=403)

@@ -122,6 +122,33 @@ def write_in(
     return written, tuple(kept)
 
 
+def write_sql(
+    sql: str, params: Sequence[Any], expressions: Mapping[str, str]
+) -> tuple[str, list[Any]]:
+    """`sql` with every parameter that is a key of `expressions` (a marker string
+    that occurs nowhere else) replaced by that SQL, in parentheses; the other
+    parameters stay %s and are returned in order. For SQL compiled with values
+    that a larger statement computes itself (a column of one of its WITH items)."""
+    remaining = iter(params)
+    kept: list[Any] = []
+
+    def write(match: re.Match[str]) -> str:
+        if match.group(1) == "%":
+            return "%%"
+        if match.group(1) != "s":
+            raise ValueError(f"only %s placeholders: {match.group()!r}")
+        param = next(remaining)
+        if isinstance(param, str) and param in expressions:
+            return f"({expressions[param]})"
+        kept.append(param)
+        return "%s"
+
+    written = _PLACEHOLDER.sub(write, sql)
+    if next(remaining, None) is not None:
+        raise ValueError("more parameters than placeholders")
+    return written, kept
+
+
 def _fetch(sql: str, params: Sequence[Any] | None) -> list[Any]:
     with preparing_cursor() as cursor:
         cursor.execute(sql, params)
