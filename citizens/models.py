@@ -202,16 +202,16 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
     @classmethod
-    def counting_sql(cls, *, source: str = "") -> str:
+    def counting_sql(cls, *, source: str = "", year_sql: str = "%s") -> str:
         """`INSERT ... RETURNING reference`: the next number of the year (its one
-        parameter), counted on the year's row (made when new) and formatted as the
-        reference, once per row of `source` (a WITH item) when given. The row lock,
-        held until commit, serialises concurrent senders."""
+        parameter, or `year_sql`), counted on the year's row (made when new) and
+        formatted as the reference, once per row of `source` (a WITH item) when
+        given. The row lock, held until commit, serialises concurrent senders."""
         table = cls._meta.db_table
         number = "counter.last_number::text"
         return (
             f"INSERT INTO {table} AS counter (year, last_number) "
-            f"SELECT %s, 1{f' FROM {source}' if source else ''} "
+            f"SELECT {year_sql}, 1{f' FROM {source}' if source else ''} "
             "ON CONFLICT (year) DO UPDATE SET last_number = counter.last_number + 1 "
             f"RETURNING 'HV-' || counter.year || '-' || "
             f"lpad({number}, greatest(6, length({number})), '0') AS reference"
@@ -701,8 +701,9 @@ def recipient_for_kind(kind: str) -> str:
     return ConsentRecipient.LOCAL_ORGANISATIONS
 
 
-def default_consent_expiry() -> datetime:
-    return timezone.now() + timedelta(days=settings.CONSENT_VALID_DAYS)
+def default_consent_expiry(given_at: datetime | None = None) -> datetime:
+    """When a consent given at `given_at` (default: now) expires."""
+    return (given_at or timezone.now()) + timedelta(days=settings.CONSENT_VALID_DAYS)
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):

@@ -5,18 +5,19 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import django
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, JSONField, Value
+from django.db.models.expressions import CombinedExpression
 from django.forms import Form
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,7 @@ from citizens.models import (
     ReferenceCounter,
     Status,
     StatusChange,
+    default_consent_expiry,
 )
 from citizens.reminders import (
     FollowInvitation,
@@ -293,9 +295,11 @@ def help_request_submit(*, draft: HelpRequestDraft, user: User) -> HelpRequest:
     if draft.submitted_request_id:
         return draft.submitted_request
     fresh = checked_again(draft)
-    if fresh:  # kept with the draft, where the statement reads them
+    if fresh:  # kept with the draft (these steps only): the statement reads them
         HelpRequestDraft.objects.filter(pk=draft.pk).update(
-            checked={**draft.checked, **fresh}
+            checked=CombinedExpression(
+                F("checked"), "||", Value(fresh, output_field=JSONField())
+            )
         )
     help_request = _send(public_id=draft.public_id, user=user, access=True)
     if help_request is not None:
@@ -317,11 +321,21 @@ def _send(
     """Run the submission; `access` when the caller has checked that the user may
     send the draft (else only their own, or an ownerless one `in_session`)."""
     now = timezone.now()
-    sql, params = _submission(
-        public_id=public_id, user=user, in_session=in_session, access=access, now=now
-    )
+    inputs = {
+        "public_id": public_id,
+        "access": access,
+        "in_session": in_session,
+        "user_id": user.pk,
+        "user_name": user.full_name,
+        "now": now,
+        "year": timezone.localdate(now).year,
+        "consent_expires": default_consent_expiry(now),
+        "channel": outbox.WAKE_CHANNEL,
+    }
     with preparing_cursor(raw=True) as cursor:
-        cursor.execute(numbered(sql), params)
+        cursor.execute(
+            _submission(named=bool(user.full_name)), [inputs[name] for name in INPUT]
+        )
         row = cursor.fetchone()
     if row is None:
         return None
@@ -340,6 +354,20 @@ def _send(
         user.full_name = row[len(names)]
     return help_request
 
+
+# What changes from one send to the next, in the order `_send` gives it: the
+# columns of the submission's `input` item (its only parameters) and their types.
+INPUT = {
+    "public_id": "uuid",
+    "access": "boolean",
+    "in_session": "boolean",
+    "user_id": "bigint",
+    "user_name": "text",
+    "now": "timestamptz",
+    "year": "integer",
+    "consent_expires": "timestamptz",
+    "channel": "text",  # of the NOTIFY that wakes a worker
+}
 
 # The answers a help request keeps as they were checked, by column: each is the
 # form field of the same name.
@@ -375,21 +403,24 @@ def _returned() -> tuple[str, ...]:
 
 
 @cache
-def _draft_and_answer_sql() -> tuple[str, str]:
-    """The first WITH items of the submission, the same text in every process of a
-    release. `draft`: the unsent draft by public id (parameters: the public id;
-    access checked; the user's id; in this session), only when every step was
-    checked under the current rules. `answer`: one row of its checked values, all
-    steps' together, typed as the request's columns (parameters: the user's id
-    twice, their name), and what follows from them: resident or filed by, the name
-    in the search document, urgent, whether the person filed for is invited."""
-    table = HelpRequestDraft._meta.db_table
+def _submission(*, named: bool) -> str:
+    """The one statement of `help_request_submit`, numbered for a raw cursor: the
+    same text for every send (one for a resident who has a name, one for one who
+    has not), run with the `INPUT` values. It returns the `_returned` columns of
+    the new request and the name typed in the form, or no row when it wrote
+    nothing (see `help_request_send`).
+
+    `draft`: the unsent draft by public id, only the user's (unless access was
+    checked) and only when every step was checked under the current rules.
+    `answer`: one row of its checked values, all steps' together, typed as the
+    request's columns, and what follows from them: resident or filed by, the name
+    in the search document, urgent, whether the person filed for is invited. Every
+    WITH item after `claimed` writes once per row of it, which holds the new
+    request's id when this send took the draft, and is empty when another one did
+    or when `place` (the neighbourhood and municipality of the postcode) is empty;
+    the consents and the invitation only when the answers ask for them."""
+    drafts = HelpRequestDraft._meta.db_table
     stamps = literal(json.dumps({step.slug: {"rules": RULES} for step in STEPS}))
-    draft = (
-        f"SELECT id, checked FROM {table} WHERE public_id = %s::uuid "
-        "AND submitted_request_id IS NULL AND (%s::boolean OR owner_id = %s::bigint "
-        f"OR (owner_id IS NULL AND %s::boolean)) AND checked @> {stamps}::jsonb"
-    )
     values = " || ".join(
         f"(draft.checked -> {literal(step.slug)} -> 'values')" for step in STEPS
     )
@@ -403,51 +434,55 @@ def _draft_and_answer_sql() -> tuple[str, str]:
         *(f"{name} boolean" for name in ConsentForm.SHARING),
     ]
     someone_else = f"answer.for_whom = {literal(ForWhomForm.SOMEONE_ELSE)}"
-    answer = (
-        "SELECT answer.*, "
-        f"CASE WHEN {someone_else} THEN NULL ELSE %s::bigint END AS resident_id, "
-        f"CASE WHEN {someone_else} THEN %s::bigint END AS filed_by_id, "
-        f"CASE WHEN {someone_else} THEN '' "
-        "ELSE coalesce(nullif(%s::text, ''), answer.full_name) END AS resident_name, "
-        "cardinality(answer.urgent_situations) > 0 AS is_urgent, "
-        f"{someone_else} AND answer.subject_email <> '' AS invites "
-        f"FROM draft, jsonb_to_record({values}) AS answer({', '.join(columns)})"
-    )
-    return draft, answer
-
-
-def _submission(
-    *, public_id: UUID, user: User, in_session: bool, access: bool, now: datetime
-) -> tuple[str, list[Any]]:
-    """The one statement of `help_request_submit` and its parameters; it returns
-    the `_returned` columns of the new request and the name typed in the form, or
-    no row when it wrote nothing (see `help_request_send`). Every WITH item after
-    `claimed` writes once per row of it, which holds the new request's id when
-    this submission took the draft, and is empty when another one did or when
-    `place` (the neighbourhood and municipality of the postcode) is empty."""
-    draft_sql, answer_sql = _draft_and_answer_sql()
-    table = HelpRequestDraft._meta.db_table
-    parts: list[tuple[str, str, list[Any]]] = [
-        ("clock", "SELECT %s::timestamptz AS now", [now]),
-        ("draft", draft_sql, [public_id, access, user.pk, in_session]),
-        ("answer", answer_sql, [user.pk, user.pk, user.full_name]),
+    parts: list[tuple[str, str]] = [
+        ("input", f"SELECT {', '.join(f'%s::{t} AS {n}' for n, t in INPUT.items())}"),
+        (
+            "request_id",
+            "SELECT nextval(pg_get_serial_sequence("
+            f"{literal(HelpRequest._meta.db_table)}, 'id')) AS id",
+        ),
+        (
+            "draft",
+            f"SELECT draft.id, draft.checked FROM {drafts} AS draft, input "
+            "WHERE draft.public_id = input.public_id "
+            "AND draft.submitted_request_id IS NULL AND (input.access "
+            "OR draft.owner_id = input.user_id "
+            "OR (draft.owner_id IS NULL AND input.in_session)) "
+            f"AND draft.checked @> {stamps}::jsonb",
+        ),
+        (
+            "answer",
+            "SELECT answer.*, "
+            f"CASE WHEN {someone_else} THEN NULL ELSE input.user_id END "
+            "AS resident_id, "
+            f"CASE WHEN {someone_else} THEN input.user_id END AS filed_by_id, "
+            f"CASE WHEN {someone_else} THEN '' ELSE "
+            "coalesce(nullif(input.user_name, ''), answer.full_name) END "
+            "AS resident_name, "
+            "cardinality(answer.urgent_situations) > 0 AS is_urgent, "
+            f"{someone_else} AND answer.subject_email <> '' AS invites "
+            f"FROM draft, input, jsonb_to_record({values}) "
+            f"AS answer({', '.join(columns)})",
+        ),
         (
             "place (neighbourhood_id, municipality_id)",
-            *PostcodeArea.objects.place_sql("(SELECT postcode FROM answer)"),
+            _without_params(
+                *PostcodeArea.objects.place_sql("(SELECT postcode FROM answer)")
+            ),
         ),
         (
             "claimed",
-            f"UPDATE {table} AS claiming "
-            "SET submitted_request_id = request_id.id, updated_at = clock.now "
-            "FROM request_id, place, draft, clock "
+            f"UPDATE {drafts} AS claiming "
+            "SET submitted_request_id = request_id.id, updated_at = input.now "
+            "FROM request_id, place, draft, input "
             "WHERE claiming.id = draft.id AND claiming.submitted_request_id IS NULL "
             "RETURNING request_id.id, claiming.id AS draft_id",
-            [],
         ),
         (
             "number",
-            ReferenceCounter.counting_sql(source="claimed"),
-            [timezone.localdate(now).year],
+            ReferenceCounter.counting_sql(
+                source="claimed, input", year_sql="input.year"
+            ),
         ),
     ]
     document = HelpRequest.search_document_sql(
@@ -456,71 +491,88 @@ def _submission(
         words_sql=["answer.story", "answer.own_strength", "answer.network_help"],
     )
     from_answer = ("resident_id", "filed_by_id", "is_urgent", *ANSWERED)
-    sql, params = insert_values(
-        HelpRequest,
-        {},
-        sql={
-            "privacy_accepted_at": "clock.now",
-            "submitted_at": "clock.now",
-            "id": "claimed.id",
-            "reference": "number.reference",
-            "search_document": document,
-            "municipality_id": "place.municipality_id",
-            "neighbourhood_id": "place.neighbourhood_id",
-            **{name: f"answer.{name}" for name in from_answer},
-        },
-        source="claimed, number, place, answer, clock",
+    request = _without_params(
+        *insert_values(
+            HelpRequest,
+            {},
+            sql={
+                "id": "claimed.id",
+                "public_id": "gen_random_uuid()",
+                "reference": "number.reference",
+                "search_document": document,
+                "municipality_id": "place.municipality_id",
+                "neighbourhood_id": "place.neighbourhood_id",
+                "privacy_accepted_at": "input.now",
+                "submitted_at": "input.now",
+                **{name: f"answer.{name}" for name in from_answer},
+            },
+            source="claimed, number, place, answer, input",
+        )
     )
-    parts.append(("request", f"{sql} RETURNING {', '.join(_returned())}", params))
+    parts.append(("request", f"{request} RETURNING {', '.join(_returned())}"))
     parts.append(
         (
             "documents",
             f"UPDATE {Attachment._meta.db_table} AS document "
             "SET help_request_id = claimed.id "
             "FROM claimed WHERE document.draft_id = claimed.draft_id",
-            [],
         )
     )
-    from_claimed = {"help_request_id": "claimed.id", "at": "clock.now"}
     history = {
         "from_status": Literal(""),
         "to_status": Literal(Status.RECEIVED),
-        "by_id": user.pk,
         "note": Literal(""),
     }
+    by_user_now = {"help_request_id": "claimed.id", "by_id": "input.user_id"}
     parts.append(
         (
             "history",
-            *insert_values(
-                StatusChange, history, sql=from_claimed, source="claimed, clock"
+            _without_params(
+                *insert_values(
+                    StatusChange,
+                    history,
+                    sql={**by_user_now, "at": "input.now"},
+                    source="claimed, input",
+                )
             ),
         )
     )
     for answer, recipient in ConsentForm.SHARING.items():
-        consent = _consent_values(
-            recipient=recipient, method=ConsentMethod.ONLINE, by=user, given_at=now
-        )
-        for constant in ("purpose", "recipient", "organisation_id", "method"):
-            consent[constant] = Literal(consent[constant])
+        consent = {
+            "purpose": Literal(PURPOSE_OF_RECIPIENT[recipient]),
+            "recipient": Literal(recipient),
+            "organisation_id": Literal(None),
+            "method": Literal(ConsentMethod.ONLINE),
+        }
+        given = {
+            "public_id": "gen_random_uuid()",
+            "help_request_id": "claimed.id",
+            "recorded_by_id": "input.user_id",
+            "given_at": "input.now",
+            "expires_at": "input.consent_expires",
+        }
         parts.append(
             (
                 f"consent_{recipient}",
-                *insert_values(
-                    Consent,
-                    consent,
-                    sql={"help_request_id": "claimed.id", "given_at": "clock.now"},
-                    source=f"claimed JOIN answer ON answer.{answer} CROSS JOIN clock",
+                _without_params(
+                    *insert_values(
+                        Consent,
+                        consent,
+                        sql=given,
+                        source=f"claimed JOIN answer ON answer.{answer} "
+                        "CROSS JOIN input",
+                    )
                 ),
             )
         )
-    if not user.full_name:
+    if not named:
         users = User._meta.db_table
         parts.append(
             (
                 "named",
-                f"UPDATE {users} SET full_name = answer.full_name FROM claimed, answer "
-                f"WHERE {users}.id = %s AND {users}.full_name = ''",
-                [user.pk],
+                f"UPDATE {users} SET full_name = answer.full_name "
+                "FROM claimed, answer, input "
+                f"WHERE {users}.id = input.user_id AND {users}.full_name = ''",
             )
         )
     mails = [
@@ -528,10 +580,10 @@ def _submission(
             name="receipt",
             kind=HelpRequestReceived(),
             object_id_sql="claimed.id::varchar",
-            recipient=user,
+            recipient_id_sql="input.user_id",
             municipality_id_sql="place.municipality_id",
-            source="claimed, place, clock",
-            now_sql="clock.now",
+            source="claimed, place, input",
+            now_sql="input.now",
         ),
         outbox.transactional_parts(
             name="invitation",
@@ -539,27 +591,25 @@ def _submission(
             object_id_sql="claimed.id::varchar",
             address_sql="answer.subject_email",
             municipality_id_sql="place.municipality_id",
-            source="claimed JOIN answer ON answer.invites CROSS JOIN place, clock",
-            now_sql="clock.now",
+            source="claimed JOIN answer ON answer.invites CROSS JOIN place, input",
+            now_sql="input.now",
         ),
     ]
     items = [
-        "request_id AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id)",
-        *(f"{name} AS ({sql})" for name, sql, _ in parts),
-        *(ctes for ctes, _ in mails),
+        *(f"{name} AS ({sql})" for name, sql in parts),
+        *(_without_params(*mail) for mail in mails),
     ]
-    values = [
-        HelpRequest._meta.db_table,
-        *(value for _, _, part in parts for value in part),
-        *(value for _, part in mails for value in part),
-        outbox.WAKE_CHANNEL,
-    ]
-    statement = (
+    return numbered(
         f"WITH {', '.join(items)} "
         f"SELECT {', '.join(f'request.{name}' for name in _returned())}, "
-        "answer.full_name, pg_notify(%s, '') FROM request, answer"
+        "answer.full_name, pg_notify(input.channel, '') FROM request, answer, input"
     )
-    return statement, values
+
+
+def _without_params(sql: str, params: list[Any]) -> str:
+    """A part of the submission, which has no parameters but `INPUT`."""
+    assert not params, params
+    return sql
 
 
 INVITATION_SALT = "citizens.follow-invitation"
@@ -754,8 +804,7 @@ def _consent_values(
         else None,
         "method": method,
         "given_at": given_at,
-        "expires_at": expires_at
-        or given_at + timedelta(days=settings.CONSENT_VALID_DAYS),
+        "expires_at": expires_at or default_consent_expiry(given_at),
         "recorded_by_id": by.pk,
     }
 

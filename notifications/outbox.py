@@ -123,6 +123,7 @@ def transactional_parts(
     object_id: object = None,
     object_id_sql: str = "",
     recipient: User | None = None,
+    recipient_id_sql: str = "",
     address: str = "",
     address_sql: str = "",
     municipality_id: int | None = None,
@@ -137,9 +138,12 @@ def transactional_parts(
     the delivery (ON CONFLICT DO NOTHING on its unique constraint, so twice for the
     same kind, object and recipient is one e-mail) and the e-mail when the delivery
     is new. With `source` (a WITH item of the caller's statement) the delivery is
-    written once per row of it, and `object_id_sql`, `address_sql`,
-    `municipality_id_sql` and `now_sql` (the moment) may name its columns. The
-    e-mail takes its municipality and moment from its delivery."""
+    written once per row of it, and `object_id_sql`, `recipient_id_sql` (the
+    recipient's user id), `address_sql`, `municipality_id_sql` and `now_sql` (the
+    moment) may name its columns. The e-mail takes its municipality and moment from
+    its delivery. Public ids are the database's (gen_random_uuid(), a version 4
+    UUID as the field's default makes), and what is empty is written in: the
+    statement of a caller that gives everything else as SQL has no parameters."""
     assert kind.key in REGISTRY, kind.key
     assert (object_id is None) != (not object_id_sql), "object_id or object_id_sql"
     now = now or timezone.now()
@@ -150,21 +154,33 @@ def transactional_parts(
         "object_id": "" if object_id is None else str(object_id),
         "due_at": Literal(TRANSACTIONAL_DUE_AT),
         "recipient_key": key,
-        "recipient_id": None if recipient is None else recipient.pk,
-        "address": address,
-        "municipality_id": municipality_id,
+        "recipient_id": Literal(None) if recipient is None else recipient.pk,
+        "address": address or Literal(""),
+        "municipality_id": Literal(None)
+        if municipality_id is None
+        else municipality_id,
         "params": params or {},
         "state": Literal(DeliveryState.SENT),
         "created_at": now,
         "finished_at": now,
     }
+    key_sql = (
+        f"'u' || ({recipient_id_sql})"
+        if recipient_id_sql
+        else f"'e' || lower({address_sql})"
+        if address_sql
+        else ""
+    )
     columns = {
+        "public_id": "gen_random_uuid()",
         "created_at": now_sql,
         "finished_at": now_sql,
         "object_id": object_id_sql,
+        "recipient_id": recipient_id_sql,
+        "recipient_key": key_sql,
         "address": address_sql,
-        "recipient_key": f"'e' || lower({address_sql})" if address_sql else "",
         "municipality_id": municipality_id_sql,
+        "params": "" if params else "'{}'::jsonb",
     }
     moment = f"{name}_delivery.created_at"
     d_insert, d_params = insert_values(
@@ -177,6 +193,7 @@ def transactional_parts(
         OutboxEmail,
         {},
         sql={
+            "public_id": "gen_random_uuid()",
             "delivery_id": f"{name}_delivery.id",
             "municipality_id": f"{name}_delivery.municipality_id",
             "next_attempt_at": moment,

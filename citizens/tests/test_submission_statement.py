@@ -3,6 +3,7 @@ checked here against what the separate writes it replaced would have made, and a
 submission that finds the draft taken writes nothing at all."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
@@ -25,7 +26,12 @@ from citizens.models import (
     Status,
     StatusChange,
 )
-from citizens.services import DraftIncomplete, help_request_send, help_request_submit
+from citizens.services import (
+    INPUT,
+    DraftIncomplete,
+    help_request_send,
+    help_request_submit,
+)
 from citizens.tests.factories import (
     HelpRequestDraftFactory,
     answers_for_someone_else,
@@ -94,7 +100,9 @@ def test_a_request_for_someone_else_has_their_name_and_an_invitation(
     deliveries = {d.kind: d for d in Delivery.objects.all()}
     assert set(deliveries) == {RECEIVED, FOLLOW_INVITATION}
     assert deliveries[RECEIVED].recipient == resident
+    assert deliveries[RECEIVED].recipient_key == f"u{resident.pk}"
     assert deliveries[FOLLOW_INVITATION].recipient_key == "eoma@example.test"
+    assert deliveries[FOLLOW_INVITATION].address == "Oma@Example.test"
     assert {d.object_id for d in deliveries.values()} == {str(help_request.pk)}
     assert OutboxEmail.objects.filter(delivery__in=deliveries.values()).count() == 2
 
@@ -546,3 +554,32 @@ def test_steps_checked_under_other_rules_are_checked_again_and_kept(
     kept = HelpRequestDraft.objects.get(pk=draft.pk).checked
     assert kept == draft.checked  # the current rules' stamp and the same values
     assert help_request.story == draft.checked["situation"]["values"]["story"]
+
+
+def test_every_send_runs_the_same_text_with_only_the_inputs_as_parameters(
+    den_helder_postcode: PostcodeArea,
+) -> None:
+    """What differs between sends is given in the statement's `input` item only,
+    so PostgreSQL prepares the text once per connection and nothing is made anew
+    per send: one text for residents with a name, one for those without."""
+    sent, residents = [], []
+    for name in ("Sanne de Vries", "Sanne de Vries", "", ""):
+        resident = UserFactory(full_name=name)
+        residents.append(resident)
+        draft = HelpRequestDraftFactory(owner=resident)
+        with CaptureQueriesContext(connection) as queries:
+            help_request_send(
+                public_id=draft.public_id, user=resident, in_session=False
+            )
+        sent.append(queries.captured_queries[0]["sql"])
+
+    named, named_again, unnamed, unnamed_again = sent
+    assert named == named_again and unnamed == unnamed_again and named != unnamed
+    for sql in (named, unnamed):
+        placeholders = set(re.findall(r"\$(\d+)", sql))
+        assert placeholders == {str(n) for n in range(1, len(INPUT) + 1)}
+        assert "%s" not in sql
+    assert HelpRequest.objects.count() == 4
+    # Those without a name got the one typed in the form.
+    names = User.objects.filter(pk__in=[r.pk for r in residents])
+    assert set(names.values_list("full_name", flat=True)) == {"Sanne de Vries"}
