@@ -635,7 +635,7 @@ a CSRF token that writes nothing and redirects). The production URLconf does not
 route to them (tests/test_bench_reference_urls.py). Data: `generate_cases --count
 100000 --seed 42` and `generate_dashboard_data --count 1000000 --seed 43` into one database
 (bench_portal), loaded once and reused while it holds at least 1,100,000 requests
-(migrated, and the help-request table vacuumed, before each run that reuses it).
+(migrated, and the whole database vacuumed, before each run that reuses it).
 Staff sessions are made through the ORM (SessionStore; OTP-verified when django_otp is
 installed). Each submission posts a new complete draft of the demo resident, with a
 postcode outside the measured caseworker's district, its steps checked as the step
