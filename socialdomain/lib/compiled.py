@@ -102,24 +102,17 @@ def write_in(
 ) -> tuple[str, tuple[tuple[Any, int], ...]]:
     """`sql` with every parameter whose slot (`slots_of`) is None written in as a
     `literal`; the others stay %s, returned in order as (parameter, slot)."""
-    remaining = iter(zip(params, slots, strict=True))
-    kept: list[tuple[Any, int]] = []
-
-    def write(match: re.Match[str]) -> str:
-        if match.group(1) == "%":
-            return "%%"
-        if match.group(1) != "s":
-            raise ValueError(f"only %s placeholders: {match.group()!r}")
-        param, slot = next(remaining)
-        if slot is not None:
-            kept.append((param, slot))
-            return "%s"
-        return literal(param)
-
-    written = _PLACEHOLDER.sub(write, sql)
-    if next(remaining, None) is not None:
-        raise ValueError("more parameters than placeholders")
-    return written, tuple(kept)
+    if len(slots) != len(params):
+        raise ValueError("one slot per parameter")
+    written, kept = _rewrite(
+        sql,
+        params,
+        lambda index, param: literal(param) if slots[index] is None else None,
+    )
+    # A kept parameter is one with a slot.
+    return written, tuple(
+        (params[index], slot) for index in kept if (slot := slots[index]) is not None
+    )
 
 
 def write_sql(
@@ -129,19 +122,38 @@ def write_sql(
     that occurs nowhere else) replaced by that SQL, in parentheses; the other
     parameters stay %s and are returned in order. For SQL compiled with values
     that a larger statement computes itself (a column of one of its WITH items)."""
-    remaining = iter(params)
-    kept: list[Any] = []
+    written, kept = _rewrite(
+        sql,
+        params,
+        lambda _index, param: (
+            f"({expressions[param]})"
+            if isinstance(param, str) and param in expressions
+            else None
+        ),
+    )
+    return written, [params[index] for index in kept]
+
+
+def _rewrite(
+    sql: str, params: Sequence[Any], replace: Callable[[int, Any], str | None]
+) -> tuple[str, list[int]]:
+    """`sql` with each %s replaced by the SQL that `replace(index, parameter)`
+    gives for its parameter; where it gives None the %s stays, and its index is
+    returned in order. A %% stays %%; any other % is refused."""
+    remaining = iter(enumerate(params))
+    kept: list[int] = []
 
     def write(match: re.Match[str]) -> str:
         if match.group(1) == "%":
             return "%%"
         if match.group(1) != "s":
             raise ValueError(f"only %s placeholders: {match.group()!r}")
-        param = next(remaining)
-        if isinstance(param, str) and param in expressions:
-            return f"({expressions[param]})"
-        kept.append(param)
-        return "%s"
+        index, param = next(remaining)
+        text = replace(index, param)
+        if text is None:
+            kept.append(index)
+            return "%s"
+        return text
 
     written = _PLACEHOLDER.sub(write, sql)
     if next(remaining, None) is not None:

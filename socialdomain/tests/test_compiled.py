@@ -15,6 +15,7 @@ from socialdomain.lib.compiled import (
     numbered,
     preparing_cursor,
     write_in,
+    write_sql,
 )
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +211,26 @@ def test_write_in_writes_every_value_but_the_slots_and_runs_both_ways() -> None:
         assert cursor.fetchone() == ("50% 'a'", 7, "c", None)
     with pytest.raises(ValueError, match="more parameters"):
         write_in("SELECT %s", [1, 2], [None, None])
+
+
+def test_write_sql_puts_sql_in_the_markers_places_and_keeps_the_rest() -> None:
+    marker = "\x00marker"
+    sql, kept = write_sql(
+        "SELECT %s::int, upper(%s), %s::text, '100%%'",
+        [1, marker, "kept"],
+        {marker: "SELECT 'x' || 'y'"},
+    )
+    assert sql == "SELECT %s::int, upper((SELECT 'x' || 'y')), %s::text, '100%%'"
+    assert kept == [1, "kept"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, kept)
+        assert cursor.fetchone() == (1, "XY", "kept", "100%")
+    # Only a marker string is replaced: the same text as another type is a value.
+    assert write_sql("SELECT %s", [b"\x00marker"], {marker: "1"})[1] == [b"\x00marker"]
+    with pytest.raises(ValueError, match="more parameters"):
+        write_sql("SELECT %s", [1, 2], {})
+    with pytest.raises(ValueError, match="only %s placeholders"):
+        write_sql("SELECT %(name)s", [1], {})
 
 
 def test_a_raw_cursor_runs_numbered_sql_with_its_values() -> None:
